@@ -1,0 +1,132 @@
+// Rep behaviour: whom a rep touches and with which action. docs/model.md#rep-behaviour
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "models/models.hpp"
+
+namespace salesim::models {
+namespace {
+
+// A contact met by chance: drawn by role availability (clerks are easier to meet than owners).
+ContactId chance_contact(const World& w, AccountId a, Rng& rng) {
+  const uint32_t b = w.acct_contact_begin[a], e = w.acct_contact_begin[a + 1];
+  double total = 0;
+  for (uint32_t c = b; c < e; ++c) total += w.role_availability[w.contact_role[c]];
+  double u = rng.uniform() * total;
+  for (uint32_t c = b; c < e; ++c) {
+    u -= w.role_availability[w.contact_role[c]];
+    if (u < 0) return c;
+  }
+  return e - 1;
+}
+
+// The "before" habit: walk the route through the whole book and keep the visit count up.
+class CountBased final : public RepBehaviour {
+ public:
+  explicit CountBased(const Scenario& sc)
+      : check_in_(sc.rep_behaviour.params["check_in_share"]), merch_(sc.rep_behaviour.params["merchandising_share"]),
+        brochure_(sc.rep_behaviour.params["brochure_share"]), costs_(costs(sc)) {}
+
+  void init(const World& w) override {
+    route_.assign(w.reps(), 0);
+    for (RepId r = 0; r < w.reps(); ++r) {
+      const uint32_t n = w.rep_account_begin[r + 1] - w.rep_account_begin[r];
+      route_[r] = n ? uint32_t((uint64_t(r) * 7919u) % n) : 0;  // reps start at different points of their routes
+    }
+  }
+
+  void plan(const PlanContext& ctx, RepId r, double budget, std::vector<TouchPlan>& out) override {
+    const World& w = ctx.w;
+    const uint32_t b = w.rep_account_begin[r], n = w.rep_account_begin[r + 1] - b;
+    if (n == 0) return;
+    Rng rng(ctx.seed, Purpose::Plan, r, ctx.tick);
+    for (uint32_t guard = 0; guard < n; ++guard) {
+      const AccountId a = b + route_[r];
+      route_[r] = (route_[r] + 1) % n;
+      Action act;
+      const double u = rng.uniform();
+      if (is_customer(w.stage[a])) act = u < check_in_ ? kCheckIn : u < check_in_ + merch_ ? kMerchandising : kOrderTaking;
+      else act = u < brochure_ ? kBrochure : kCheckIn;
+      if (costs_[act] > budget) break;
+      budget -= costs_[act];
+      out.push_back({a, chance_contact(w, a, rng), act, false});
+    }
+  }
+
+  static std::array<double, kActions> costs(const Scenario& sc) {
+    std::array<double, kActions> c{};
+    for (size_t i = 0; i < kActions; ++i) c[i] = sc.actions[i].touch_cost;
+    return c;
+  }
+
+ private:
+  double check_in_, merch_, brochure_;
+  std::array<double, kActions> costs_;
+  std::vector<uint32_t> route_;
+};
+
+// Value-based: rank the book by expected value of a touch now and target the most influential
+// contact not touched within the behaviour-value window (72 h).
+class ValueBased final : public RepBehaviour {
+ public:
+  explicit ValueBased(const Scenario& sc)
+      : revisit_days_(sc.rep_behaviour.params["revisit_min_days"]), prospect_w_(sc.rep_behaviour.params["prospect_weight"]),
+        risk_w_(sc.rep_behaviour.params["risk_weight"]), trial_w_(sc.rep_behaviour.params["trial_weight"]),
+        routine_w_(sc.rep_behaviour.params["routine_weight"]), service_days_(sc.churn.service_days),
+        neglect_(sc.churn.neglect_per_month), costs_(CountBased::costs(sc)) {}
+
+  void plan(const PlanContext& ctx, RepId r, double budget, std::vector<TouchPlan>& out) override {
+    const World& w = ctx.w;
+    const uint32_t b = w.rep_account_begin[r], e = w.rep_account_begin[r + 1];
+    const double tpd = double(ctx.ticks_per_day);
+    auto& cand = scratch_;
+    cand.clear();
+    for (AccountId a = b; a < e; ++a) {
+      const double since_visit = double(ctx.tick - w.last_visit[a]) / tpd;
+      if (since_visit < revisit_days_) continue;
+      const double since_valid = double(ctx.tick - w.last_valid_visit[a]) / tpd;
+      const uint8_t st = w.stage[a];
+      double score = 0;
+      if (st == kRepeat) {
+        const double risk = std::exp(neglect_ * std::max(0.0, since_valid + 7.0 - service_days_) / 30.0) - 1.0;
+        score = risk_w_ * risk + routine_w_ * std::min(1.0, since_valid / std::max(1.0, service_days_));
+      } else if (st == kTrial) {
+        score = w.adopted[a] ? routine_w_ : trial_w_;
+      } else if (st >= kEvaluating) {
+        score = prospect_w_ * double(st - kResearching) / 4.0;
+      }
+      if (score > 0) cand.push_back({score, a});
+    }
+    const size_t k = std::min(cand.size(), size_t(std::ceil(budget)) + 1);
+    std::partial_sort(cand.begin(), cand.begin() + long(k), cand.end(),
+                      [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
+    const Tick window = Tick(3 * ctx.ticks_per_day);  // 72 h, docs/model.md#behaviour-value
+    for (size_t i = 0; i < k; ++i) {
+      const AccountId a = cand[i].second;
+      const uint8_t st = w.stage[a];
+      const double since_valid = double(ctx.tick - w.last_valid_visit[a]) / tpd;
+      Action act;
+      if (st == kRepeat) act = since_valid > service_days_ ? kNeedsDiscovery : kOrderTaking;
+      else if (st == kTrial) act = w.adopted[a] ? kOrderTaking : kNeedsDiscovery;
+      else if (st >= kEngaged) act = kCustomTemplate;
+      else act = kNeedsDiscovery;
+      if (costs_[act] > budget) break;
+      budget -= costs_[act];
+      out.push_back({a, w.most_influential_uncontacted(a, ctx.tick, window), act, false});
+    }
+  }
+
+ private:
+  double revisit_days_, prospect_w_, risk_w_, trial_w_, routine_w_, service_days_, neglect_;
+  std::array<double, kActions> costs_;
+  static thread_local std::vector<std::pair<double, AccountId>> scratch_;
+};
+thread_local std::vector<std::pair<double, AccountId>> ValueBased::scratch_;
+
+}  // namespace
+
+std::unique_ptr<RepBehaviour> make_count_based(const Scenario& sc) { return std::make_unique<CountBased>(sc); }
+std::unique_ptr<RepBehaviour> make_value_based(const Scenario& sc) { return std::make_unique<ValueBased>(sc); }
+
+}  // namespace salesim::models

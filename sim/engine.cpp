@@ -1,0 +1,638 @@
+// Engine::step and its phases. The physics of a touch, an order and a day live here; the choices
+// (whom to visit, what to forecast, how to pay) come from the policies. docs/model.md
+#include "sim/engine.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <deque>
+#include <fmt/format.h>
+#include <numeric>
+#include <omp.h>
+#include <xxhash.h>
+
+namespace salesim {
+
+namespace {
+
+struct TouchRecord { AccountId account; ContactId contact; Action action; bool valid; bool from_task; };
+struct PendingOrder { AccountId account; bool via_visit; bool first; };
+struct StageChange { AccountId account; uint8_t from, to; };
+struct Task { AccountId account; Action action; uint16_t rule; Tick not_before, expires; };
+
+// What one rep did in a tick; filled in parallel, merged serially in rep order.
+struct RepOut {
+  std::vector<TouchPlan> plan;
+  std::vector<TouchRecord> touches;
+  std::vector<PendingOrder> orders;
+  std::vector<StageChange> stages;
+  uint32_t tasks_done = 0;
+};
+
+std::string period_label(const Date& d) { return fmt::format("{:04}-{:02}", d.year, d.month); }
+
+}  // namespace
+
+Signals generate_signals(const Scenario& sc, size_t regions, int days, uint64_t seed) {
+  Signals s;
+  s.regions = regions;
+  s.weather.assign(size_t(days) * regions, 0.f);
+  s.promo_depth.assign(size_t(days) * regions, 0.f);
+  const auto& p = sc.signals;
+  const double innov = p.weather_volatility * std::sqrt(std::max(0.0, 1.0 - p.weather_persistence * p.weather_persistence));
+  for (size_t g = 0; g < regions; ++g) {
+    double w = Rng(seed, Purpose::Signals, g, -1).normal(0.0, p.weather_volatility);
+    int promo_left = 0;
+    double depth = 0;
+    for (int d = 0; d < days; ++d) {
+      Rng rng(seed, Purpose::Signals, g, d);
+      w = p.weather_persistence * w + innov * rng.normal();
+      if (promo_left == 0 && rng.bernoulli(p.competitor_promos_per_year / 365.0)) {
+        promo_left = p.competitor_promo_days;
+        depth = rng.uniform(p.competitor_depth_min, p.competitor_depth_max);
+      }
+      s.weather[size_t(d) * regions + g] = float(w);
+      if (promo_left > 0) {
+        s.promo_depth[size_t(d) * regions + g] = float(depth);
+        --promo_left;
+      }
+    }
+  }
+  return s;
+}
+
+struct Engine::Impl {
+  // rep state
+  std::vector<double> budget, effort, overload;
+  std::vector<RepPeriodStats> period;
+  std::vector<std::deque<Task>> tasks;
+  std::vector<std::vector<uint32_t>> suggestion_window;  // per rep, ring of window_days daily counts
+  std::vector<RepOut> rep_out;
+  // account scratch
+  std::vector<uint8_t> order_flag;
+  std::vector<uint16_t> day_change;  // (from << 8 | to) or 0xFFFF
+  std::vector<Tick> trial_start;     // first-order tick if eligible for the 30-day repurchase KPI
+  std::vector<uint8_t> cohort;       // bit c: repeat customer on retention cohort day 30c (c < 8)
+  std::vector<PendingOrder> pending;
+  // demand
+  std::vector<double> region_rate, promo_loss;
+  // forecasting & inventory per series (region * n_skus + sku)
+  std::vector<std::vector<double>> history;
+  std::vector<double> bucket_demand, current_forecast, err_var;
+  std::vector<bool> has_forecast;
+  int bucket = 0;
+  std::vector<std::vector<double>> arrivals;  // [day][series]
+  std::vector<double> on_order;
+  std::vector<double> region_units_today;
+  std::vector<std::array<double, 14>> region_units_ring;
+  std::vector<double> region_wow;
+  std::vector<OrderLine> lines;
+  std::vector<Suggestion> suggestions;
+  int month_start_day = 0;
+  uint32_t order_seq = 0;
+};
+
+Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
+    : sc_(sc), pol_(std::move(policies)), seed_(opt.seed.value_or(sc.seed)),
+      threads_(opt.threads > 0 ? opt.threads : omp_get_max_threads()), w_(build_world(sc_, seed_)),
+      m_(std::make_unique<Impl>()) {
+  sig_ = generate_signals(sc_, w_.n_regions, clock().days(), seed_);
+  rec_.init(clock().days(), sc_.event_mask);
+  m_->cohort.assign(w_.accounts(), 0);
+  pol_.behaviour->init(w_);
+  pol_.interventions->init(w_);
+  Impl& m = *m_;
+  const size_t R = w_.reps(), A = w_.accounts(), S = w_.n_regions * w_.n_skus;
+  m.budget.assign(R, 0.0);
+  m.overload.assign(R, 1.0);
+  m.period.assign(R, {});
+  m.tasks.assign(R, {});
+  m.suggestion_window.assign(R, std::vector<uint32_t>(size_t(sc_.circuit_breaker.window_days), 0));
+  m.rep_out.assign(R, {});
+  for (RepId r = 0; r < R; ++r) m.effort.push_back(pol_.incentive->effort(r));
+  m.order_flag.assign(A, 0);
+  m.day_change.assign(A, 0xFFFF);
+  m.trial_start.assign(A, kNever);
+  m.region_rate.assign(w_.n_regions, 0);
+  m.promo_loss.assign(w_.n_regions, 0);
+  m.region_units_today.assign(w_.n_regions, 0);
+  m.region_units_ring.assign(w_.n_regions, {});
+  m.region_wow.assign(w_.n_regions, 0);
+
+  // Expected demand per series from the scenario (docs/model.md#inventory): the forecasters' prior
+  // history and the initial stock.
+  std::vector<double> mean_rate(w_.n_regions, 0.0);
+  const int prior_days = std::min(28, clock().days());
+  for (int d = 0; d < prior_days; ++d) {
+    pol_.demand->daily_rates(w_, clock(), sig_, d, m.region_rate, m.promo_loss);
+    for (size_t g = 0; g < w_.n_regions; ++g) mean_rate[g] += m.region_rate[g] / prior_days;
+  }
+  std::vector<double> size_in_region(w_.n_regions, 0.0);
+  for (AccountId a = 0; a < A; ++a)
+    if (is_customer(w_.stage[a])) size_in_region[w_.acct_region[a]] += w_.acct_size[a];
+  const int bd = int(sc_.forecast.params["bucket_days"]);
+  m.history.assign(S, {});
+  m.bucket_demand.assign(S, 0);
+  m.current_forecast.assign(S, 0);
+  m.err_var.assign(S, 0);
+  m.has_forecast.assign(S, false);
+  m.on_order.assign(S, 0);
+  m.arrivals.assign(size_t(clock().days() + sc_.inventory.lead_days + 1), std::vector<double>());
+  for (size_t g = 0; g < w_.n_regions; ++g)
+    for (SkuId k = 0; k < w_.n_skus; ++k) {
+      const size_t s = g * w_.n_skus + k;
+      const double daily = mean_rate[g] * size_in_region[g] * pol_.demand->expected_units_per_order(w_, k);
+      m.history[s].assign(4, daily * bd);
+      m.err_var[s] = std::pow(0.25 * daily * bd, 2);
+      w_.stock[s] = std::floor(daily * sc_.inventory.initial_cover_days);
+    }
+}
+
+Engine::~Engine() = default;
+
+void Engine::run(const std::function<void(Tick, Tick)>& progress) {
+  const Tick total = clock().ticks();
+  const Tick every = std::max<Tick>(1, total / 100);
+  while (!done()) {
+    step();
+    if (progress && (tick_ % every == 0 || done())) progress(tick_, total);
+  }
+}
+
+void Engine::step() {
+  assert(!done());
+  const Tick t = tick_;
+  const int tpd = clock().ticks_per_day();
+  const int day = clock().day_of(t);
+  if (t % tpd == 0) begin_day(day);
+  if (clock().work_fraction(t) > 0) rep_phase(t, day);
+  account_order_phase(t, day);
+  fulfil(t, day);
+  if ((t + 1) % tpd == 0) end_day(day);
+  ++tick_;
+  if (done()) pay(day, true);
+}
+
+// ---- day boundaries ----------------------------------------------------------------------------
+
+void Engine::begin_day(int day) {
+  Impl& m = *m_;
+  const Date date = clock().date_of_day(day);
+  if (day > 0 && date.day == 1) pay(day, false);
+  // Stock that arrives today.
+  if (size_t(day) < m.arrivals.size() && !m.arrivals[size_t(day)].empty()) {
+    for (size_t s = 0; s < w_.stock.size(); ++s) {
+      w_.stock[s] += m.arrivals[size_t(day)][s];
+      m.on_order[s] -= m.arrivals[size_t(day)][s];
+    }
+    std::vector<double>().swap(m.arrivals[size_t(day)]);
+  }
+  const int bd = int(sc_.forecast.params["bucket_days"]);
+  if (day % bd == 0 || day % sc_.inventory.review_days == 0) forecast_and_replenish(day);
+  pol_.demand->daily_rates(w_, clock(), sig_, day, m.region_rate, m.promo_loss);
+  for (double& b : m.budget) b = std::min(b, 1.0);  // unused capacity does not pile up
+
+  // Accounts, in parallel: self-directed journey, trial expiry, churn. docs/model.md#journey
+  const Tick t = Tick(day) * clock().ticks_per_day();
+  const double tpd = clock().ticks_per_day();
+  const auto& J = sc_.journey;
+  const auto& C = sc_.churn;
+  const uint8_t lapse_to = uint8_t(J.lapse_to_stage - 1);
+  const Tick trial_ticks = Tick(J.trial_window_days) * clock().ticks_per_day();
+  const Tick stockout_ticks = Tick(C.stockout_memory_days) * clock().ticks_per_day();
+  const long A = long(w_.accounts());
+#pragma omp parallel for schedule(static) num_threads(threads_)
+  for (long ai = 0; ai < A; ++ai) {
+    const AccountId a = AccountId(ai);
+    const uint8_t st = w_.stage[a];
+    uint8_t to = st;
+    Rng rng(seed_, Purpose::Journey, a, day);
+    const double u = rng.uniform();
+    if (st < kShortlisting) {
+      if (u < J.self_progress_per_day) to = st + 1;
+    } else if (st >= kShortlisting && st <= kNegotiating) {
+      if (u < J.inbound_per_day) to = uint8_t(st + 1);
+    } else if (st == kTrial) {
+      if (t - w_.stage_since[a] >= trial_ticks) to = lapse_to;
+    } else if (st == kRepeat) {
+      const double since_valid = double(t - w_.last_valid_visit[a]) / tpd;
+      double h = C.base_per_day * std::exp(C.neglect_per_month * std::max(0.0, since_valid - C.service_days) / 30.0);
+      h *= 1.0 + C.promo_sensitivity * sig_.promo_at(day, w_.acct_region[a]) * w_.acct_price_sens[a];
+      if (t - w_.last_stockout[a] < stockout_ticks) h *= C.stockout_multiplier;
+      if (u < h) to = lapse_to;
+    }
+    if (to != st) {
+      assert(w_.graph.journey_allows(st, to));
+      w_.stage[a] = to;
+      w_.stage_since[a] = t;
+      w_.adopted[a] = 0;
+      if (to == lapse_to) w_.last_lapse[a] = t;
+      m.day_change[a] = uint16_t(st << 8 | to);
+    }
+  }
+  DayRow& row = rec_.day(day);
+  for (AccountId a = 0; a < w_.accounts(); ++a) {
+    if (m.day_change[a] == 0xFFFF) continue;
+    const uint8_t from = uint8_t(m.day_change[a] >> 8), to = uint8_t(m.day_change[a] & 0xFF);
+    m.day_change[a] = 0xFFFF;
+    if (from == kRepeat) ++row.churned;
+    if (from == kTrial) { ++row.trial_lapsed; m.trial_start[a] = kNever; }
+    if (to == kEngaged) ++row.engaged;
+    if (to == kTrial) {  // the prospect placed its first order by itself
+      w_.adopted[a] = Rng(seed_, Purpose::Trial, a, t).uniform() < J.adopt_at_first_order;
+      m.pending.push_back({a, true, true});
+    }
+    rec_.event({t, kEvStage, from, to, w_.acct_rep[a], a, 0, 0});
+  }
+  interventions(t, day);
+}
+
+void Engine::end_day(int day) {
+  Impl& m = *m_;
+  DayRow& row = rec_.day(day);
+  double inv = 0;
+  for (size_t s = 0; s < w_.stock.size(); ++s) inv += w_.stock[s] * w_.sku_cost[s % w_.n_skus];
+  row.inventory_value = inv;
+  // Active customers: ordered within the last 30 days (docs/model.md#kpis).
+  const Tick now = Tick(day + 1) * clock().ticks_per_day();
+  const Tick window30 = Tick(30) * clock().ticks_per_day();
+  uint32_t customers = 0;
+  for (Tick lo : w_.last_order) customers += now - lo <= window30;
+  row.customers = customers;
+  // Retention cohorts: repeat customers every 30 days, checked 182 days later (docs/model.md#kpis).
+  if (day % 30 == 0 && day + 182 < clock().days() && day / 30 < 8) {
+    const uint8_t bit = uint8_t(1u << (day / 30));
+    for (AccountId a = 0; a < w_.accounts(); ++a)
+      if (w_.stage[a] == kRepeat) m.cohort[a] |= bit;
+  }
+  if (day >= 182 && (day - 182) % 30 == 0 && (day - 182) / 30 < 8) {
+    const int c = (day - 182) / 30;
+    const Tick cohort_tick = Tick(c * 30 + 1) * clock().ticks_per_day();  // cohort taken at the end of day 30c
+    for (AccountId a = 0; a < w_.accounts(); ++a)
+      if (m.cohort[a] >> c & 1u) {
+        ++rec_.retention_cohort;
+        rec_.retention_kept += w_.last_lapse[a] < cohort_tick;
+      }
+  }
+  // Week-on-week change of each region's demand, for intervention rules.
+  for (size_t g = 0; g < w_.n_regions; ++g) {
+    auto& ring = m.region_units_ring[g];
+    ring[size_t(day) % 14] = m.region_units_today[g];
+    m.region_units_today[g] = 0;
+    if (day >= 13) {
+      double last = 0, prev = 0;
+      for (int k = 0; k < 7; ++k) {
+        last += ring[size_t(day - k) % 14];
+        prev += ring[size_t(day - 7 - k) % 14];
+      }
+      m.region_wow[g] = prev > 0 ? 100.0 * (last - prev) / prev : 0.0;
+    }
+  }
+}
+
+// ---- forecasting and replenishment (docs/model.md#forecast, #inventory) ------------------------
+
+void Engine::forecast_and_replenish(int day) {
+  Impl& m = *m_;
+  const auto& F = sc_.forecast.params;
+  const int bd = F["bucket_days"], season = F["season_buckets"], burn_in = F["score_after_buckets"];
+  const size_t S = w_.stock.size();
+  DayRow& row = rec_.day(day);
+  if (day % bd == 0) {
+    if (day > 0) {
+      for (size_t s = 0; s < S; ++s) {
+        const double actual = m.bucket_demand[s];
+        if (m.has_forecast[s]) {
+          const double err = m.current_forecast[s] - actual;
+          m.err_var[s] = 0.8 * m.err_var[s] + 0.2 * err * err;
+          if (m.bucket >= burn_in && actual > 0) {
+            row.forecast_ape_sum += std::abs(err) / actual;
+            ++row.forecast_cells;
+          }
+        }
+        m.history[s].push_back(actual);
+        m.bucket_demand[s] = 0;
+      }
+      ++m.bucket;
+    }
+    for (size_t s = 0; s < S; ++s) {
+      Rng rng(seed_, Purpose::Forecast, s, m.bucket);
+      m.current_forecast[s] = std::max(0.0, pol_.forecast->forecast(m.history[s], season, rng));
+      m.has_forecast[s] = true;
+    }
+  }
+  if (day % sc_.inventory.review_days == 0) {
+    const auto& I = sc_.inventory;
+    const double cover = I.lead_days + I.review_days;
+    const size_t arrive = size_t(day + I.lead_days);
+    for (size_t s = 0; s < S; ++s) {
+      const double daily = m.current_forecast[s] / bd;
+      const double sigma = std::sqrt(m.err_var[s]) * std::sqrt(cover / bd);
+      const double target = daily * cover + I.safety_factor * sigma;
+      const double qty = std::floor(std::max(0.0, target - w_.stock[s] - m.on_order[s]));
+      if (qty <= 0) continue;
+      if (I.lead_days == 0) { w_.stock[s] += qty; continue; }
+      if (arrive >= m.arrivals.size()) continue;  // would arrive after the horizon
+      if (m.arrivals[arrive].empty()) m.arrivals[arrive].assign(S, 0.0);
+      m.arrivals[arrive][s] += qty;
+      m.on_order[s] += qty;
+    }
+  }
+}
+
+// ---- interventions and the circuit breaker (docs/model.md#interventions) -----------------------
+
+void Engine::interventions(Tick t, int day) {
+  Impl& m = *m_;
+  const size_t R = w_.reps();
+  const auto& cb = sc_.circuit_breaker;
+  const double trust = sc_.interventions.params["trust"];
+  const Tick tpd = clock().ticks_per_day();
+  // Expire stale tasks.
+  DayRow& row = rec_.day(day);
+  for (RepId r = 0; r < R; ++r) {
+    auto& q = m.tasks[r];
+    while (!q.empty() && q.front().expires <= t) {
+      rec_.event({t, kEvIntervention, kExpired, 0, r, q.front().account, q.front().rule, 0});
+      q.pop_front();
+    }
+    m.suggestion_window[r][size_t(day % cb.window_days)] = 0;
+    m.overload[r] = 1.0;
+  }
+  if (pol_.interventions->rule_count() == 0) return;
+  m.suggestions.clear();
+  InterventionContext ctx{sc_, w_, sig_, t, day, m.region_wow};
+  pol_.interventions->daily(ctx, m.suggestions);
+  for (const auto& s : m.suggestions) ++m.suggestion_window[s.rep][size_t(day % cb.window_days)];
+  // The next Monday's first tick, when a weekly brief is read.
+  int monday = day + 1;
+  while (clock().weekday_of_day(monday) != 0) ++monday;
+  const double capacity = sc_.reps.visits_per_day * cb.window_days;
+  for (const auto& s : m.suggestions) {
+    ++row.suggestions;
+    rec_.event({t, kEvIntervention, kFired, 0, s.rep, s.account, s.rule, 0});
+    const auto& win = m.suggestion_window[s.rep];
+    const double load = double(std::accumulate(win.begin(), win.end(), 0u)) / std::max(1e-9, capacity);
+    Rng rng(seed_, Purpose::Acceptance, s.account, t + s.rule);
+    if (cb.enabled && load > cb.multiple) {
+      ++row.degraded;
+      rec_.event({t, kEvIntervention, kDegraded, 0, s.rep, s.account, s.rule, 0});
+      if (rng.bernoulli(cb.brief_acceptance))
+        m.tasks[s.rep].push_back({s.account, s.action, s.rule, Tick(monday) * tpd, Tick(monday + 7) * tpd});
+      continue;
+    }
+    m.overload[s.rep] = std::max(0.2, 1.0 - cb.overload_quality_loss * std::max(0.0, load - 1.0));
+    if (rng.bernoulli(trust * std::min(1.0, 1.0 / std::max(load, 1e-9)))) {
+      ++row.accepted;
+      rec_.event({t, kEvIntervention, kAccepted, 0, s.rep, s.account, s.rule, 0});
+      m.tasks[s.rep].push_back({s.account, s.action, s.rule, t, t + 7 * tpd});
+    } else {
+      rec_.event({t, kEvIntervention, kIgnored, 0, s.rep, s.account, s.rule, 0});
+    }
+  }
+  // Keep queues in time order (briefs sit behind today's tasks).
+  for (auto& q : m.tasks)
+    std::stable_sort(q.begin(), q.end(), [](const Task& x, const Task& y) { return x.expires < y.expires; });
+}
+
+// ---- reps: plan and touch (docs/model.md#touch) ------------------------------------------------
+
+void Engine::rep_phase(Tick t, int day) {
+  Impl& m = *m_;
+  const long R = long(w_.reps());
+  const double frac = clock().work_fraction(t);
+  const PlanContext ctx{sc_, w_, sig_, t, day, clock().ticks_per_day(), seed_};
+  const auto& J = sc_.journey;
+  const Tick window = Tick(3 * clock().ticks_per_day());
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads_)
+  for (long ri = 0; ri < R; ++ri) {
+    const RepId r = RepId(ri);
+    RepOut& out = m.rep_out[r];
+    out.plan.clear();
+    m.budget[r] += sc_.reps.visits_per_day * frac;
+    double budget = m.budget[r];
+    // Accepted tasks first: they compete with the rep's own plan for the same capacity.
+    auto& q = m.tasks[r];
+    while (!q.empty() && q.front().not_before <= t) {
+      const Task& task = q.front();
+      const double cost = sc_.actions[task.action].touch_cost;
+      if (cost > budget) break;
+      budget -= cost;
+      out.plan.push_back({task.account, w_.most_influential_uncontacted(task.account, t, window), task.action, true});
+      q.pop_front();
+    }
+    pol_.behaviour->plan(ctx, r, budget, out.plan);
+    Rng rng(seed_, Purpose::Touch, r, t);
+    const int tenure = day - w_.rep_hire_day[r];
+    const double ramp = tenure >= sc_.reps.ramp_days || sc_.reps.ramp_days == 0
+                            ? 1.0
+                            : sc_.reps.ramp_start + (1 - sc_.reps.ramp_start) * double(tenure) / sc_.reps.ramp_days;
+    const double quality = w_.rep_skill[r] * ramp * m.effort[r] * m.overload[r];
+    for (const TouchPlan& p : out.plan) {
+      const AccountId a = p.account;
+      assert(w_.acct_rep[a] == r);  // a rep only touches its own book, so this loop is race-free
+      m.budget[r] -= sc_.actions[p.action].touch_cost;
+      const ActionSpec& act = sc_.actions[p.action];
+      const uint8_t st = w_.stage[a];
+      const double p_valid = (is_customer(st) ? act.result_customer : act.result_prospect) * quality;
+      const bool valid = rng.uniform() < p_valid;
+      out.touches.push_back({a, p.contact, p.action, valid, p.from_task});
+      out.tasks_done += p.from_task;
+      w_.last_visit[a] = t;
+      if (!valid) continue;
+      w_.last_valid_visit[a] = t;
+      w_.contact_last_touch[p.contact] = t;
+      // Behaviour value of the touch: base contribution x contact-role weight. docs/model.md#behaviour-value
+      const double value = act.base_contribution * w_.role_weight[w_.contact_role[p.contact]];
+      const double advance = std::min(1.0, J.stage_gain * value);
+      auto move = [&](uint8_t to) {
+        assert(w_.graph.journey_allows(st, to));
+        out.stages.push_back({a, st, to});
+        w_.stage[a] = to;
+        w_.stage_since[a] = t;
+      };
+      if (st == kRepeat) {
+        if (p.action == kOrderTaking) out.orders.push_back({a, true, false});
+      } else if (st == kTrial) {
+        if (!w_.adopted[a] && rng.uniform() < J.adopt_per_followup * advance) w_.adopted[a] = 1;
+        if (w_.adopted[a] && p.action == kOrderTaking) out.orders.push_back({a, true, false});
+      } else if (rng.uniform() < advance) {
+        if (st == kNegotiating) {
+          move(kTrial);
+          w_.adopted[a] = rng.uniform() < J.adopt_at_first_order;
+          out.orders.push_back({a, true, true});
+        } else if (st >= kEvaluating && st <= kShortlisting) {
+          move(kEngaged);
+        } else {
+          move(uint8_t(st + 1));
+        }
+      }
+    }
+  }
+  // Serial merge in rep order: events, counters, orders.
+  DayRow& row = rec_.day(day);
+  for (RepId r = 0; r < RepId(R); ++r) {
+    RepOut& out = m.rep_out[r];
+    for (const auto& x : out.touches) {
+      ++row.visits;
+      row.valid_visits += x.valid;
+      ++m.period[r].visits;
+      m.period[r].valid_visits += x.valid;
+      rec_.event({t, kEvTouch, x.action, x.valid, r, x.account, x.contact, 0});
+    }
+    row.visit_cost += double(out.touches.size()) * sc_.reps.cost_per_visit;
+    row.tasks_done += out.tasks_done;
+    for (const auto& s : out.stages) {
+      if (s.to == kEngaged) ++row.engaged;
+      rec_.event({t, kEvStage, s.from, s.to, r, s.account, 0, 0});
+    }
+    for (const auto& o : out.orders) m.pending.push_back(o);
+    out.touches.clear();
+    out.orders.clear();
+    out.stages.clear();
+    out.tasks_done = 0;
+  }
+}
+
+// ---- customers order (docs/model.md#demand) ----------------------------------------------------
+
+void Engine::account_order_phase(Tick t, int day) {
+  Impl& m = *m_;
+  const long A = long(w_.accounts());
+  const double tick_days = clock().tick_hours() / 24.0;
+  const uint8_t* stage = w_.stage.data();
+  const uint8_t* adopted = w_.adopted.data();
+  const RegionId* region = w_.acct_region.data();
+  const float* size = w_.acct_size.data();
+  const float* sens = w_.acct_price_sens.data();
+  uint8_t* flag = m.order_flag.data();
+#pragma omp parallel for schedule(static) num_threads(threads_)
+  for (long ai = 0; ai < A; ++ai) {
+    const AccountId a = AccountId(ai);
+    const uint8_t st = stage[a];
+    if (st < kTrial || (st == kTrial && !adopted[a])) { flag[a] = 0; continue; }
+    const RegionId g = region[a];
+    const double lambda = m.region_rate[g] * size[a] * std::max(0.0, 1.0 - m.promo_loss[g] * sens[a]) * tick_days;
+    flag[a] = Rng(seed_, Purpose::Order, a, t).uniform() < -std::expm1(-lambda);
+  }
+  (void)day;
+  for (AccountId a = 0; a < AccountId(A); ++a)
+    if (flag[a]) m.pending.push_back({a, false, false});
+}
+
+void Engine::fulfil(Tick t, int day) {
+  Impl& m = *m_;
+  DayRow& row = rec_.day(day);
+  const double discount = pol_.demand->discount();
+  const auto& op = sc_.order_processing;
+  const double when = clock().hours_at(t) + 0.5 * clock().tick_hours();
+  const double lead = clock().office_lead_hours(when, op.entry_delay_hours, op.batch_hour, op.lag_office_days);
+  const Tick window30 = Tick(30) * clock().ticks_per_day();
+  const bool eligible_window = t + window30 <= clock().ticks();
+  for (const PendingOrder& o : m.pending) {
+    const AccountId a = o.account;
+    const RepId r = w_.acct_rep[a];
+    const RegionId g = w_.acct_region[a];
+    // A customer orders at most once per tick: a visit order replaces a spontaneous one.
+    if (!o.via_visit && w_.last_order[a] == t) continue;
+    m.lines.clear();
+    Rng rng(seed_, Purpose::Basket, a, t);
+    pol_.demand->basket(w_, a, rng, m.lines);
+    double revenue = 0, cogs = 0;
+    for (const OrderLine& l : m.lines) {
+      const size_t s = size_t(g) * w_.n_skus + l.sku;
+      m.bucket_demand[s] += l.qty;
+      m.region_units_today[g] += l.qty;
+      const double shipped = std::min<double>(l.qty, std::floor(w_.stock[s]));
+      w_.stock[s] -= shipped;
+      ++row.lines;
+      const double price = w_.sku_price[l.sku] * (1.0 - discount);
+      if (shipped < l.qty) {
+        ++row.short_lines;
+        row.lost_revenue += (l.qty - shipped) * price;
+        w_.last_stockout[a] = t;
+        rec_.event({t, kEvStockout, 0, 0, r, a, l.sku, double(l.qty) - shipped});
+      }
+      revenue += shipped * price;
+      cogs += shipped * w_.sku_cost[l.sku];
+    }
+    if (revenue <= 0) continue;  // nothing could be shipped: no order
+    ++row.orders;
+    row.revenue += revenue;
+    row.cogs += cogs;
+    m.period[r].revenue += revenue;
+    m.period[r].gross_profit += revenue - cogs;
+    rec_.order(revenue);
+    rec_.lead_hours_sum += lead;
+    ++rec_.lead_count;
+    rec_.event({t, kEvOrder, uint8_t(std::min<size_t>(255, m.lines.size())), o.first, r, a, ++m.order_seq, revenue});
+    if (o.first) {
+      ++row.first_orders;
+      ++m.period[r].new_customers;
+      if (eligible_window) { m.trial_start[a] = t; ++rec_.repurchase_eligible; }
+    } else if (w_.stage[a] == kTrial) {
+      assert(w_.graph.journey_allows(kTrial, kRepeat));
+      if (m.trial_start[a] != kNever && t - m.trial_start[a] <= window30) ++rec_.repurchase_hits;
+      m.trial_start[a] = kNever;
+      ++row.adoptions;
+      rec_.event({t, kEvStage, kTrial, kRepeat, r, a, 0, 0});
+      w_.stage[a] = kRepeat;
+      w_.stage_since[a] = t;
+    }
+    w_.last_order[a] = t;
+  }
+  m.pending.clear();
+}
+
+// ---- pay (docs/model.md#incentive) ---------------------------------------------------------------
+
+void Engine::pay(int day, bool final_period) {
+  Impl& m = *m_;
+  // The period is the calendar month that ended (or the partial one at the end of the run).
+  const int last_day = final_period ? day : day - 1;
+  const std::string label = period_label(clock().date_of_day(last_day));
+  const Tick t = final_period ? clock().ticks() - 1 : Tick(day) * clock().ticks_per_day();
+  // Base salary pro rata for partial months.
+  const double days_in = double(last_day - m.month_start_day + 1);
+  const Date first = clock().date_of_day(m.month_start_day);
+  const Date next_month = first.month == 12 ? Date{first.year + 1, 1, 1} : Date{first.year, first.month + 1, 1};
+  const double month_len = double(next_month.serial() - Date{first.year, first.month, 1}.serial());
+  const double base = std::round(sc_.reps.base_salary_month * std::min(1.0, days_in / month_len) * 100.0) / 100.0;
+  DayRow& row = rec_.day(last_day);
+  for (RepId r = 0; r < w_.reps(); ++r) {
+    PayoutStatement st = pol_.incentive->pay(r, label, m.period[r], base);
+    row.payouts += st.total;
+    rec_.event({t, kEvPayout, 0, 0, r, kNone, uint32_t(rec_.statements().size()), st.total});
+    rec_.statements().push_back(std::move(st));
+    m.period[r] = {};
+  }
+  m.month_start_day = day;
+}
+
+// ---- results -----------------------------------------------------------------------------------
+
+std::vector<Kpi> Engine::kpis() const { return rec_.kpis(w_.reps(), sc_.reps.cost_per_visit); }
+
+uint64_t Engine::state_hash() const {
+  XXH64_state_t* h = XXH64_createState();
+  XXH64_reset(h, 0);
+  auto add = [&](const auto& v) { XXH64_update(h, v.data(), v.size() * sizeof(v[0])); };
+  XXH64_update(h, &tick_, sizeof tick_);
+  add(w_.stage);
+  add(w_.adopted);
+  add(w_.stage_since);
+  add(w_.last_order);
+  add(w_.last_visit);
+  add(w_.last_valid_visit);
+  add(w_.last_stockout);
+  add(w_.last_lapse);
+  add(w_.contact_last_touch);
+  add(w_.stock);
+  add(m_->budget);
+  for (const Kpi& k : kpis()) XXH64_update(h, &k.value, sizeof k.value);
+  const uint64_t out = XXH64_digest(h);
+  XXH64_freeState(h);
+  return out;
+}
+
+}  // namespace salesim

@@ -1,0 +1,72 @@
+// The engine: owns the world, the chosen policies and the recorder, and advances time one tick at
+// a time. Front ends (CLI, GUI, tests, benchmarks) all drive it through this API.
+#pragma once
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "sim/policies.hpp"
+#include "sim/recorder.hpp"
+#include "sim/scenario.hpp"
+#include "sim/world.hpp"
+
+namespace salesim {
+
+struct EngineOptions {
+  std::optional<uint64_t> seed;  // overrides the scenario's seed
+  int threads = 0;               // 0 = OpenMP default
+};
+
+struct PolicySet {
+  std::unique_ptr<DemandModel> demand;
+  std::unique_ptr<RepBehaviour> behaviour;
+  std::unique_ptr<ForecastModel> forecast;
+  std::unique_ptr<IncentivePlan> incentive;
+  std::unique_ptr<InterventionPolicy> interventions;
+};
+
+class Engine {
+ public:
+  Engine(const Scenario& sc, PolicySet policies, EngineOptions opt = {});
+  ~Engine();
+
+  void step();                       // one tick
+  void run(const std::function<void(Tick, Tick)>& progress = {});  // to the end
+  bool done() const { return tick_ >= clock().ticks(); }
+  Tick tick() const { return tick_; }
+  uint64_t seed() const { return seed_; }
+  int threads() const { return threads_; }
+
+  const Scenario& scenario() const { return sc_; }
+  const Clock& clock() const { return sc_.clock; }
+  const World& world() const { return w_; }
+  const Signals& signals() const { return sig_; }
+  const Recorder& recorder() const { return rec_; }
+  const PolicySet& policies() const { return pol_; }
+  std::vector<Kpi> kpis() const;
+  // xxHash64 of the whole mutable state and the recorder's totals: equal hashes = equal runs.
+  uint64_t state_hash() const;
+
+ private:
+  struct Impl;
+  void begin_day(int day);
+  void end_day(int day);
+  void rep_phase(Tick t, int day);
+  void account_order_phase(Tick t, int day);
+  void fulfil(Tick t, int day);
+  void forecast_and_replenish(int day);
+  void interventions(Tick t, int day);
+  void pay(int day, bool final_period);
+
+  Scenario sc_;
+  PolicySet pol_;
+  uint64_t seed_;
+  int threads_;
+  World w_;
+  Signals sig_;
+  Recorder rec_;
+  Tick tick_ = 0;
+  std::unique_ptr<Impl> m_;
+};
+
+}  // namespace salesim

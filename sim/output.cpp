@@ -1,0 +1,182 @@
+#include "sim/output.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace salesim {
+using nlohmann::json;
+
+const char* const kVersion = "0.1.0";
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string err = std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw std::runtime_error(fmt::format("cannot write {}: {}", tmp.string(), err));
+    }
+    done += size_t(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+  }
+  if (std::rename(tmp.c_str(), target.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error(fmt::format("cannot rename to {}: {}", path, std::strerror(errno)));
+  }
+}
+
+namespace {
+// Numbers in outputs: 10 significant digits, NaN as null (JSON) or empty (CSV).
+json jnum(double x) { return std::isfinite(x) ? json(std::stod(fmt::format("{:.10g}", x))) : json(nullptr); }
+std::string cnum(double x) { return std::isfinite(x) ? fmt::format("{:.10g}", x) : std::string(); }
+}  // namespace
+
+json summary_json(const Engine& e) {
+  json kpis = json::object(), units = json::object();
+  for (const Kpi& k : e.kpis()) {
+    kpis[k.name] = jnum(k.value);
+    units[k.name] = k.unit;
+  }
+  json journey = json::object();
+  std::array<uint32_t, kStages> counts{};
+  for (uint8_t st : e.world().stage) ++counts[st];
+  for (size_t i = 0; i < kStages; ++i) journey[fmt::format("{}_{}", i + 1, kStageNames[i])] = counts[i];
+  return json{{"scenario", e.scenario().name},
+              {"scenario_file", e.scenario().source},
+              {"scenario_hash", fmt::format("{:016x}", e.scenario().hash)},
+              {"seed", e.seed()},
+              {"version", kVersion},
+              {"start_date", e.clock().start().str()},
+              {"days", e.clock().days()},
+              {"tick_hours", e.clock().tick_hours()},
+              {"reps", e.world().reps()},
+              {"accounts", e.world().accounts()},
+              {"policies", {{"demand", e.scenario().demand.model},
+                            {"rep_behaviour", e.scenario().rep_behaviour.model},
+                            {"forecast", e.scenario().forecast.model},
+                            {"incentive", e.scenario().incentive.model},
+                            {"intervention_rules", e.policies().interventions->rule_count()}}},
+              {"journey_at_end", journey},
+              {"state_hash", fmt::format("{:016x}", e.state_hash())},
+              {"kpis", kpis},
+              {"units", units}};
+}
+
+std::string timeseries_csv(const Engine& e) {
+  std::string out =
+      "date,day,revenue,gross_profit,orders,visits,valid_visits,invalid_visit_rate,customers,first_orders,"
+      "adoptions,churned,inventory_value,stockout_lines,lost_revenue,payouts,suggestions,accepted,degraded,"
+      "forecast_mape\n";
+  const auto& days = e.recorder().days();
+  for (size_t d = 0; d < days.size(); ++d) {
+    const DayRow& r = days[d];
+    const double invalid = r.visits ? double(r.visits - r.valid_visits) / r.visits : std::nan("");
+    const double mape = r.forecast_cells ? r.forecast_ape_sum / r.forecast_cells : std::nan("");
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                   e.clock().date_of_day(int(d)).str(), d, cnum(r.revenue), cnum(r.revenue - r.cogs), r.orders,
+                   r.visits, r.valid_visits, cnum(invalid), r.customers, r.first_orders, r.adoptions, r.churned,
+                   cnum(r.inventory_value), r.short_lines, cnum(r.lost_revenue), cnum(r.payouts), r.suggestions,
+                   r.accepted, r.degraded, cnum(mape));
+  }
+  return out;
+}
+
+std::string events_csv(const Engine& e) {
+  std::string out = "time,tick,kind,rep,account,detail,subject,value\n";
+  const auto& events = e.recorder().events();
+  out.reserve(events.size() * 48);
+  const int th = e.clock().tick_hours();
+  const auto& policies = e.policies();
+  for (const Event& ev : events) {
+    const int day = ev.tick / e.clock().ticks_per_day();
+    const int hour = (ev.tick % e.clock().ticks_per_day()) * th;
+    const std::string time = fmt::format("{}T{:02}:00", e.clock().date_of_day(day).str(), hour);
+    std::string detail, subject, value;
+    switch (ev.kind) {
+      case kEvTouch:
+        detail = std::string(kActionNames[ev.a]) + (ev.b ? ":valid" : ":invalid");
+        subject = fmt::format("contact {}", ev.detail);
+        break;
+      case kEvOrder:
+        detail = ev.b ? "first_order" : "order";
+        subject = fmt::format("order {} ({} lines)", ev.detail, ev.a);
+        value = cnum(ev.value);
+        break;
+      case kEvStage:
+        detail = fmt::format("{}->{}", kStageNames[ev.a], kStageNames[ev.b]);
+        break;
+      case kEvIntervention:
+        detail = std::string(kInterventionStatusNames[ev.a]);
+        subject = policies.interventions->rule_name(ev.detail);
+        break;
+      case kEvPayout:
+        detail = e.recorder().statements()[ev.detail].period;
+        value = cnum(ev.value);
+        break;
+      case kEvStockout:
+        detail = e.world().n_skus > ev.detail ? e.scenario().skus[ev.detail].name : "";
+        value = cnum(ev.value);
+        break;
+    }
+    // Names may hold commas: quote the free-text columns.
+    auto q = [](const std::string& s) {
+      if (s.find_first_of(",\"\n") == std::string::npos) return s;
+      std::string o = "\"";
+      for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return o + "\"";
+    };
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{}\n", time, ev.tick, kEventNames[ev.kind],
+                   ev.rep == kNone ? std::string() : std::to_string(ev.rep),
+                   ev.account == kNone ? std::string() : std::to_string(ev.account), q(detail), q(subject), value);
+  }
+  return out;
+}
+
+std::string payouts_csv(const Engine& e) {
+  std::string out = "period,rep,item,basis,rate,amount,explanation\n";
+  for (const auto& st : e.recorder().statements()) {
+    for (const auto& l : st.lines)
+      fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{:.2f},\"{}\"\n", st.period, st.rep, l.item,
+                     cnum(l.basis), cnum(l.rate), l.amount, l.explanation);
+    fmt::format_to(std::back_inserter(out), "{},{},total,,,{:.2f},\"sum of the lines above\"\n", st.period, st.rep,
+                   st.total);
+  }
+  return out;
+}
+
+void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& info) {
+  std::filesystem::create_directories(dir);
+  write_file_atomic(dir + "/timeseries.csv", timeseries_csv(e));
+  write_file_atomic(dir + "/events.csv", events_csv(e));
+  write_file_atomic(dir + "/payouts.csv", payouts_csv(e));
+  json manifest = {{"version", kVersion},
+                   {"scenario_file", e.scenario().source},
+                   {"scenario_hash", fmt::format("{:016x}", e.scenario().hash)},
+                   {"seed", e.seed()},
+                   {"threads", e.threads()},
+                   {"wall_seconds", info.wall_seconds},
+                   {"command", info.command},
+                   {"files", {"summary.json", "timeseries.csv", "events.csv", "payouts.csv"}}};
+  write_file_atomic(dir + "/manifest.json", manifest.dump(2) + "\n");
+  // summary.json last: its presence means the run's files are complete.
+  write_file_atomic(dir + "/summary.json", summary_json(e).dump(2) + "\n");
+}
+
+}  // namespace salesim

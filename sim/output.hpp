@@ -1,0 +1,27 @@
+// Writing results: every file is written to a temporary name in the same directory and renamed
+// into place, so a killed run never leaves a half file that looks whole. docs/outputs.md
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "sim/engine.hpp"
+
+namespace salesim {
+
+// Writes `content` to `path` atomically (temp file + fsync + rename). Throws std::runtime_error.
+void write_file_atomic(const std::string& path, const std::string& content);
+
+// summary.json: scenario, seed, scenario hash, version, state hash and every KPI. Identical bytes
+// for the same scenario and seed whatever the thread count (so no timings or thread count here).
+nlohmann::json summary_json(const Engine& e);
+std::string timeseries_csv(const Engine& e);
+std::string events_csv(const Engine& e);
+std::string payouts_csv(const Engine& e);
+
+struct RunInfo { double wall_seconds = 0; std::string command; };
+// Writes summary.json, timeseries.csv, events.csv, payouts.csv and manifest.json into dir.
+void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& info);
+
+extern const char* const kVersion;
+
+}  // namespace salesim

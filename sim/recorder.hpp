@@ -1,0 +1,71 @@
+// Recorder: per-day time series, the event log and the counters KPIs are computed from.
+// docs/outputs.md describes every file and column; docs/model.md#kpis every KPI definition.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "sim/policies.hpp"
+#include "sim/types.hpp"
+
+namespace salesim {
+
+struct Event {
+  Tick tick;
+  EventKind kind;
+  uint8_t a, b;        // touch: action, valid; order: lines, first; stage: from, to; intervention: status
+  RepId rep;
+  AccountId account;
+  uint32_t detail;     // touch: contact; intervention: rule; stockout: sku; payout: statement index
+  double value;        // order: revenue; stockout: units short; payout: total
+};
+enum InterventionStatus : uint8_t { kFired, kAccepted, kIgnored, kDegraded, kDone, kExpired };
+constexpr std::array<std::string_view, 6> kInterventionStatusNames = {"fired", "accepted", "ignored",
+                                                                       "degraded", "done", "expired"};
+
+struct DayRow {
+  double revenue = 0, cogs = 0, payouts = 0, inventory_value = 0, lost_revenue = 0, visit_cost = 0;
+  uint32_t orders = 0, lines = 0, short_lines = 0, visits = 0, valid_visits = 0;
+  uint32_t first_orders = 0, adoptions = 0, churned = 0, trial_lapsed = 0, engaged = 0;
+  uint32_t suggestions = 0, accepted = 0, degraded = 0, tasks_done = 0;
+  uint32_t customers = 0;          // active customers (ordered in the last 30 days) at the end of the day
+  double forecast_ape_sum = 0;     // scored forecast cells closed today
+  uint32_t forecast_cells = 0;
+};
+
+struct Kpi { std::string name; double value; std::string unit; std::string description; };
+
+class Recorder {
+ public:
+  void init(int days, uint32_t event_mask);
+  bool wants(EventKind k) const { return (event_mask_ >> k) & 1u; }
+  void event(const Event& e) {
+    if (wants(e.kind)) events_.push_back(e);
+  }
+  void order(double value) { baskets_.push_back(float(value)); }
+
+  DayRow& day(int d) { return days_[size_t(d)]; }
+  const std::vector<DayRow>& days() const { return days_; }
+  const std::vector<Event>& events() const { return events_; }
+  std::vector<PayoutStatement>& statements() { return statements_; }
+  const std::vector<PayoutStatement>& statements() const { return statements_; }
+
+  uint64_t repurchase_eligible = 0, repurchase_hits = 0;
+  uint64_t retention_cohort = 0, retention_kept = 0;  // docs/model.md#kpis (retention_6m)
+  double lead_hours_sum = 0;
+  uint64_t lead_count = 0;
+
+  // KPIs over the whole run; definitions in docs/model.md#kpis.
+  std::vector<Kpi> kpis(size_t reps, double cost_per_visit) const;
+  double median_basket() const;
+
+ private:
+  uint32_t event_mask_ = ~0u;
+  std::vector<DayRow> days_;
+  std::vector<Event> events_;
+  std::vector<float> baskets_;
+  std::vector<PayoutStatement> statements_;
+};
+
+}  // namespace salesim
