@@ -1,0 +1,48 @@
+// Shared pieces of the salesim command line: exit codes, loading with clear errors, the KPI table
+// and a progress bar. Commands live in headless/cmd_*.cpp and register in headless/main.cpp.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/engine.hpp"
+#include "sim/scenario.hpp"
+
+namespace salesim::cli {
+
+constexpr int kExitOk = 0, kExitInternal = 1, kExitBadInput = 2;
+
+// Bad input (a file, a flag, a value): printed on stderr, exit code 2.
+struct BadInput : std::runtime_error { using std::runtime_error::runtime_error; };
+
+// The command chosen on the command line; set by a subcommand's callback, run by main.
+using Runner = std::function<int()>;
+
+// Loads a scenario applying --set overrides; throws BadInput listing every problem as
+// "FILE: /json/pointer: what was expected".
+Scenario load_or_throw(const std::string& path, const std::vector<std::string>& sets);
+std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
+
+std::string fmt_value(double v, const std::string& unit);
+void print_kpi_table(const Engine& e, std::FILE* out);
+
+// A progress bar on a terminal (runs done, rate, time left); plain lines every 10% otherwise.
+class Progress {
+ public:
+  explicit Progress(std::string what, bool enabled = true);
+  void operator()(long done, long total);
+
+ private:
+  std::string what_;
+  bool enabled_, tty_;
+  int last_decile_ = -1;
+  double start_;
+};
+
+// Registration of each command family (headless/cmd_*.cpp).
+void add_run_commands(CLI::App& app, Runner& selected, const std::string& command_line);
+
+}  // namespace salesim::cli
