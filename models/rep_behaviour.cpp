@@ -43,12 +43,12 @@ class CountBased final : public RepBehaviour {
     Rng rng(ctx.seed, Purpose::Plan, r, ctx.tick);
     for (uint32_t guard = 0; guard < n; ++guard) {
       const AccountId a = b + route_[r];
-      route_[r] = (route_[r] + 1) % n;
       Action act;
       const double u = rng.uniform();
       if (is_customer(w.stage[a])) act = u < check_in_ ? kCheckIn : u < check_in_ + merch_ ? kMerchandising : kOrderTaking;
       else act = u < brochure_ ? kBrochure : kCheckIn;
-      if (costs_[act] > budget) break;
+      if (costs_[act] > budget) break;  // this stop stays first on the route for next time
+      route_[r] = (route_[r] + 1) % n;
       budget -= costs_[act];
       out.push_back({a, chance_contact(w, a, rng), act, false});
     }

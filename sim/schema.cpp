@@ -157,8 +157,8 @@ class Validator {
     for (auto it = props.begin(); it != props.end(); ++it) {
       if (out.contains(it.key())) continue;
       if (it.value().contains("default")) out[it.key()] = check(it.value(), it.value()["default"], at + "/" + escape_token(it.key()));
-      else if (it.value().value("type", "") == "object" && !it.value().contains("x-models") &&
-               !it.value().value("required", json::array()).size() && !it.value().value("x-optional", false))
+      else if (it.value().value("type", "") == "object" && it.value().value("required", json::array()).empty() &&
+               !it.value().value("x-optional", false))
         out[it.key()] = check(it.value(), json::object(), at + "/" + escape_token(it.key()));
     }
     return out;

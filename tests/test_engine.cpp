@@ -1,0 +1,143 @@
+// Engine: determinism across thread counts (pinned hash), invariants of a run, and that each
+// policy family changes outcomes.
+#include <catch2/catch.hpp>
+#include <map>
+
+#include "helpers.hpp"
+#include "sim/output.hpp"
+
+using namespace salesim;
+using namespace salesim::test;
+
+// The final state hash of the default scenario shortened to 60 days, seed 20250701. If a change
+// must alter results, update this value and say why in the commit message.
+constexpr uint64_t kPinnedHash60 = 0x03e0f2b0648fc132ull;
+
+TEST_CASE("same scenario and seed give the same state at 1, 2 and 4 threads", "[engine][determinism]") {
+  const Scenario sc = short_default(60);
+  auto e1 = run(sc, 1);
+  auto e2 = run(sc, 2);
+  auto e4 = run(sc, 4);
+  CHECK(e1->state_hash() == e2->state_hash());
+  CHECK(e1->state_hash() == e4->state_hash());
+  CHECK(summary_json(*e1).dump() == summary_json(*e2).dump());
+  CHECK(events_csv(*e1) == events_csv(*e4));
+  INFO("state hash: 0x" << std::hex << e1->state_hash());
+  CHECK(e1->state_hash() == kPinnedHash60);
+}
+
+TEST_CASE("a different seed gives a different run", "[engine][determinism]") {
+  const Scenario sc = short_default(30);
+  auto a = models::make_engine(sc, {std::nullopt, 1});
+  auto b = models::make_engine(sc, {uint64_t(99), 1});
+  a->run();
+  b->run();
+  CHECK(a->state_hash() != b->state_hash());
+}
+
+TEST_CASE("invariants hold over a run", "[engine][invariants]") {
+  const Scenario sc = short_default(90);
+  auto e = models::make_engine(sc, {std::nullopt, 2});
+  // Stock never goes negative, checked after every tick.
+  while (!e->done()) {
+    e->step();
+    for (double s : e->world().stock) REQUIRE(s >= 0.0);
+  }
+  const auto& events = e->recorder().events();
+  const double revenue = kpi(*e, "revenue");
+
+  SECTION("revenue equals the sum of orders") {
+    double sum = 0;
+    size_t orders = 0;
+    for (const Event& ev : events)
+      if (ev.kind == kEvOrder) { sum += ev.value; ++orders; }
+    CHECK(sum == Approx(revenue).epsilon(1e-9));
+    CHECK(double(orders) == kpi(*e, "orders"));
+  }
+
+  SECTION("no rep exceeds its daily capacity") {
+    std::map<std::pair<RepId, int>, double> used;
+    for (const Event& ev : events)
+      if (ev.kind == kEvTouch) used[{ev.rep, ev.tick / e->clock().ticks_per_day()}] += sc.actions[ev.a].touch_cost;
+    double most = 0;
+    for (const auto& [k, v] : used) most = std::max(most, v);
+    // At most a day's capacity plus the fraction carried from the day before.
+    CHECK(most <= sc.reps.visits_per_day + 1.0);
+    CHECK(most >= sc.reps.visits_per_day - 1.0);  // the count-based route uses what it has
+  }
+
+  SECTION("payouts equal their statement lines and commissions add up to revenue") {
+    double total = 0, commission_basis = 0;
+    for (const auto& st : e->recorder().statements()) {
+      double lines = 0;
+      for (const auto& l : st.lines) {
+        lines += l.amount;
+        if (l.item == "commission") {
+          commission_basis += l.basis;
+          CHECK(l.amount == Approx(l.basis * l.rate).margin(0.005));
+        }
+      }
+      CHECK(lines == Approx(st.total).margin(1e-6));
+      total += st.total;
+    }
+    CHECK(total == Approx(kpi(*e, "payouts")).epsilon(1e-9));
+    CHECK(commission_basis == Approx(revenue).epsilon(1e-9));
+    // 90 days from 1 July: July, August, the part of September, for every rep.
+    CHECK(e->recorder().statements().size() == 3 * e->world().reps());
+  }
+
+  SECTION("every journey move is an edge of the journey graph") {
+    size_t moves = 0;
+    for (const Event& ev : events)
+      if (ev.kind == kEvStage) {
+        CHECK(e->world().graph.journey_allows(ev.a, ev.b));
+        ++moves;
+      }
+    CHECK(moves > 100);
+  }
+
+  SECTION("KPIs are finite and in range") {
+    for (const Kpi& k : e->kpis()) {
+      INFO(k.name);
+      if (k.name == "retention_6m") continue;  // needs more than 182 days
+      CHECK(std::isfinite(k.value));
+      if (k.unit == "share") CHECK((k.value >= 0 && k.value <= 1));
+    }
+  }
+}
+
+TEST_CASE("each policy family changes outcomes", "[engine][policies]") {
+  auto with = [](std::vector<Override> o) { return run(short_default(120, std::move(o)), 2); };
+  const auto base = with({});
+
+  SECTION("rep behaviour: value-based targeting cuts invalid visits") {
+    auto vb = with({{"/rep_behaviour", R"({"model": "value_based"})"}});
+    CHECK(kpi(*vb, "invalid_visit_rate") < kpi(*base, "invalid_visit_rate") - 0.05);
+  }
+  SECTION("forecast: exponential smoothing beats rep-submitted numbers") {
+    auto es = with({{"/forecast", R"({"model": "exponential_smoothing"})"}});
+    CHECK(kpi(*es, "forecast_mape") < 0.6 * kpi(*base, "forecast_mape"));
+    CHECK(kpi(*es, "inventory_turnover_days") < kpi(*base, "inventory_turnover_days"));
+  }
+  SECTION("incentive: no commission means less effort, more invalid visits") {
+    auto flat = with({{"/incentive/rate", "0"}});
+    CHECK(kpi(*flat, "invalid_visit_rate") > kpi(*base, "invalid_visit_rate") + 0.02);
+    CHECK(kpi(*flat, "payouts") < kpi(*base, "payouts"));
+  }
+  SECTION("demand: more orders per day, more revenue") {
+    auto more = with({{"/demand/orders_per_day", "1.2"}});
+    CHECK(kpi(*more, "revenue") > 1.15 * kpi(*base, "revenue"));
+  }
+  SECTION("interventions: a revisit rule fires and the breaker degrades overload") {
+    const std::string rule =
+        R"({"name": "quiet store", "when": [{"metric": "days_since_order", "op": ">", "value": 3}],
+            "then": {"action": "needs_discovery", "cooldown_days": 7}})";
+    auto on = with({{"/interventions/rules", "[" + rule + "]"}, {"/interventions/circuit_breaker/multiple", "100"}});
+    CHECK(kpi(*on, "interventions_fired") > 100);
+    CHECK(kpi(*on, "interventions_accepted") > 0.2 * kpi(*on, "interventions_fired"));
+    CHECK(kpi(*on, "interventions_degraded") == 0);
+    auto tight = with({{"/interventions/rules", "[" + rule + "]"}, {"/interventions/circuit_breaker/multiple", "0.01"}});
+    CHECK(kpi(*tight, "interventions_degraded") == kpi(*tight, "interventions_fired"));
+    CHECK(kpi(*tight, "interventions_accepted") == 0);
+  }
+}

@@ -1,0 +1,46 @@
+// Counter-based random streams: pure functions of their key, well spread, independent by purpose.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "sim/rng.hpp"
+
+using namespace salesim;
+
+TEST_CASE("a stream is a pure function of (seed, purpose, entity, tick)", "[rng]") {
+  Rng a(7, Purpose::Order, 12, 300), b(7, Purpose::Order, 12, 300);
+  for (int i = 0; i < 100; ++i) CHECK(a.next_u64() == b.next_u64());
+  CHECK(Rng(7, Purpose::Order, 12, 300).next_u64() != Rng(8, Purpose::Order, 12, 300).next_u64());
+  CHECK(Rng(7, Purpose::Order, 12, 300).next_u64() != Rng(7, Purpose::Churn, 12, 300).next_u64());
+  CHECK(Rng(7, Purpose::Order, 12, 300).next_u64() != Rng(7, Purpose::Order, 13, 300).next_u64());
+  CHECK(Rng(7, Purpose::Order, 12, 300).next_u64() != Rng(7, Purpose::Order, 12, 301).next_u64());
+}
+
+TEST_CASE("distributions have the moments they claim", "[rng]") {
+  const int n = 200000;
+  double su = 0, sn = 0, sn2 = 0, sp = 0, sl = 0;
+  uint64_t below = 0;
+  for (int i = 0; i < n; ++i) {
+    Rng r(1, Purpose::WorldBuild, uint64_t(i), 0);  // a fresh stream per draw, as the engine uses them
+    const double u = r.uniform();
+    REQUIRE(u >= 0.0);
+    REQUIRE(u < 1.0);
+    su += u;
+    const double z = r.normal();
+    sn += z;
+    sn2 += z * z;
+    sp += r.poisson(3.5);
+    sl += r.lognormal_mean(2.0, 0.5);
+    below += r.below(10) < 3;
+  }
+  CHECK(su / n == Approx(0.5).margin(0.005));
+  CHECK(sn / n == Approx(0.0).margin(0.01));
+  CHECK(sn2 / n == Approx(1.0).margin(0.02));
+  CHECK(sp / n == Approx(3.5).margin(0.03));
+  CHECK(sl / n == Approx(2.0).margin(0.02));
+  CHECK(double(below) / n == Approx(0.3).margin(0.005));
+  Rng big(3, Purpose::Basket, 0, 0);
+  double s = 0;
+  for (int i = 0; i < 20000; ++i) s += big.poisson(80.0);
+  CHECK(s / 20000 == Approx(80).margin(0.5));
+  CHECK(Rng(3, Purpose::Basket, 0, 0).poisson(0.0) == 0u);
+}
