@@ -83,7 +83,7 @@ void Progress::operator()(long done, long total) {
     return;
   }
   const int decile = int(f * 10);
-  if (decile != last_decile_) {
+  if (secs >= 2.0 && decile != last_decile_) {  // plain lines for logs, only for work that takes a while
     last_decile_ = decile;
     fmt::print(stderr, "{}: {:.0f}% ({}/{}), {:.1f}s elapsed, {:.0f}s left\n", what_, f * 100, done, total, secs, left);
   }

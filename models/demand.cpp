@@ -20,6 +20,8 @@ class SeasonalPoisson final : public DemandModel {
     discount_ = p["discount"];
     weather_effect_ = p["weather_effect"];
     promo_effect_ = p["promo_effect"];
+    exp_lines_ = std::exp(-(lines_ - 1.0));
+    exp_qty_ = std::exp(-(qty_ - 1.0));
     double total = 0;
     for (size_t i = 0; i < 7; ++i) total += (weekday_[i] = p["weekday_profile"][i].get<double>());
     for (double& x : weekday_) x = total > 0 ? x * 7.0 / total : 1.0;
@@ -40,13 +42,13 @@ class SeasonalPoisson final : public DemandModel {
   }
 
   void basket(const World& w, AccountId, Rng& rng, std::vector<OrderLine>& out) const override {
-    const uint32_t lines = 1 + rng.poisson(lines_ - 1.0);
+    const uint32_t lines = 1 + rng.poisson(lines_ - 1.0, exp_lines_);
     const double* cum = w.sku_cum_popularity.data();
     const size_t n = w.n_skus;
     for (uint32_t i = 0; i < lines; ++i) {
       size_t k = size_t(std::upper_bound(cum, cum + n, rng.uniform()) - cum);
       if (k >= n) k = n - 1;
-      out.push_back({SkuId(k), 1 + rng.poisson(qty_ - 1.0)});
+      out.push_back({SkuId(k), 1 + rng.poisson(qty_ - 1.0, exp_qty_)});
     }
   }
 
@@ -57,7 +59,7 @@ class SeasonalPoisson final : public DemandModel {
   double discount() const override { return discount_; }
 
  private:
-  double orders_per_day_, lines_, qty_, amplitude_, discount_, weather_effect_, promo_effect_;
+  double orders_per_day_, lines_, qty_, amplitude_, discount_, weather_effect_, promo_effect_, exp_lines_, exp_qty_;
   int peak_doy_, start_doy_;
   std::array<double, 7> weekday_{};
   std::vector<double> region_mult_;

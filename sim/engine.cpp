@@ -86,7 +86,7 @@ struct Engine::Impl {
   std::vector<double> region_units_today;
   std::vector<std::array<double, 14>> region_units_ring;
   std::vector<double> region_wow;
-  std::vector<OrderLine> lines;
+  std::vector<std::vector<OrderLine>> baskets;  // one per pending order, built in parallel
   std::vector<Suggestion> suggestions;
   int month_start_day = 0;
   uint32_t order_seq = 0;
@@ -526,20 +526,32 @@ void Engine::fulfil(Tick t, int day) {
   const double discount = pol_.demand->discount();
   const auto& op = sc_.order_processing;
   const double when = clock().hours_at(t) + 0.5 * clock().tick_hours();
-  const double lead = clock().office_lead_hours(when, op.entry_delay_hours, op.batch_hour, op.lag_office_days);
+  const double lead = op.automatic ? op.entry_delay_hours
+                                  : clock().office_lead_hours(when, op.entry_delay_hours, op.batch_hour, op.lag_office_days);
   const Tick window30 = Tick(30) * clock().ticks_per_day();
   const bool eligible_window = t + window30 <= clock().ticks();
-  for (const PendingOrder& o : m.pending) {
+  // Baskets are drawn in parallel (each from its own keyed stream); stock is allocated serially,
+  // in the deterministic order of m.pending, because orders of a region share its stock.
+  const long P = long(m.pending.size());
+  if (m.baskets.size() < size_t(P)) m.baskets.resize(size_t(P));
+#pragma omp parallel for schedule(static) num_threads(threads_) if (P > 256)
+  for (long i = 0; i < P; ++i) {
+    const PendingOrder& o = m.pending[size_t(i)];
+    auto& lines = m.baskets[size_t(i)];
+    lines.clear();
+    Rng rng(seed_, Purpose::Basket, o.account, int64_t(t) * 4 + o.via_visit * 2 + o.first);
+    pol_.demand->basket(w_, o.account, rng, lines);
+  }
+  for (long i = 0; i < P; ++i) {
+    const PendingOrder& o = m.pending[size_t(i)];
+    const auto& lines = m.baskets[size_t(i)];
     const AccountId a = o.account;
     const RepId r = w_.acct_rep[a];
     const RegionId g = w_.acct_region[a];
     // A customer orders at most once per tick: a visit order replaces a spontaneous one.
     if (!o.via_visit && w_.last_order[a] == t) continue;
-    m.lines.clear();
-    Rng rng(seed_, Purpose::Basket, a, t);
-    pol_.demand->basket(w_, a, rng, m.lines);
     double revenue = 0, cogs = 0;
-    for (const OrderLine& l : m.lines) {
+    for (const OrderLine& l : lines) {
       const size_t s = size_t(g) * w_.n_skus + l.sku;
       m.bucket_demand[s] += l.qty;
       m.region_units_today[g] += l.qty;
@@ -565,7 +577,7 @@ void Engine::fulfil(Tick t, int day) {
     rec_.order(revenue);
     rec_.lead_hours_sum += lead;
     ++rec_.lead_count;
-    rec_.event({t, kEvOrder, uint8_t(std::min<size_t>(255, m.lines.size())), o.first, r, a, ++m.order_seq, revenue});
+    rec_.event({t, kEvOrder, uint8_t(std::min<size_t>(255, lines.size())), o.first, r, a, ++m.order_seq, revenue});
     if (o.first) {
       ++row.first_orders;
       ++m.period[r].new_customers;

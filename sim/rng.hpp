@@ -45,13 +45,15 @@ class Rng {
     return mean * std::exp(sigma * normal() - 0.5 * sigma * sigma);
   }
   // Poisson by inversion for small means, normal approximation above 30.
-  uint32_t poisson(double mean) {
+  uint32_t poisson(double mean) { return poisson(mean, std::exp(-mean)); }
+  // The same with exp(-mean) precomputed by the caller (hot loops draw many at one mean).
+  uint32_t poisson(double mean, double exp_neg_mean) {
     if (mean <= 0) return 0;
     if (mean > 30) {
       double x = std::floor(normal(mean, std::sqrt(mean)) + 0.5);
       return x < 0 ? 0u : uint32_t(x);
     }
-    double l = std::exp(-mean), p = l, s = p, u = uniform();
+    double p = exp_neg_mean, s = p, u = uniform();
     uint32_t k = 0;
     while (u > s && k < 200) { ++k; p *= mean / k; s += p; }
     return k;

@@ -193,7 +193,7 @@ Scenario build(const json& d, const std::string& source) {
   const auto& inv = d["inventory"];
   s.inventory = {inv["lead_days"], inv["review_days"], inv["safety_factor"], inv["initial_cover_days"]};
   const auto& op = d["order_processing"];
-  s.order_processing = {op["entry_delay_hours"], op["batch_hour"], op["lag_office_days"]};
+  s.order_processing = {op["entry_delay_hours"], op["batch_hour"], op["lag_office_days"], op["mode"] == "automatic"};
   auto choice = [&](const char* family) { return PolicyChoice{d[family]["model"], d[family]}; };
   s.demand = choice("demand");
   s.rep_behaviour = choice("rep_behaviour");

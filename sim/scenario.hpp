@@ -49,7 +49,7 @@ struct SignalsSpec {
   double competitor_depth_min = 0.05, competitor_depth_max = 0.15;
 };
 struct InventorySpec { int lead_days = 7, review_days = 7; double safety_factor = 1.65, initial_cover_days = 21; };
-struct OrderProcessingSpec { double entry_delay_hours = 6; int batch_hour = 17, lag_office_days = 2; };
+struct OrderProcessingSpec { double entry_delay_hours = 6; int batch_hour = 17, lag_office_days = 2; bool automatic = false; };
 struct CircuitBreakerSpec {
   bool enabled = true;
   double multiple = 1.8;
