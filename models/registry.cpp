@@ -22,6 +22,7 @@ const Factories<RepBehaviour>& behaviour() {
   static const Factories<RepBehaviour> f = {
       {"count_based", [](const Scenario& s) { return make_count_based(s); }},
       {"value_based", [](const Scenario& s) { return make_value_based(s); }},
+      {"incentive_driven", [](const Scenario& s) { return make_incentive_driven(s); }},
   };
   return f;
 }
@@ -36,6 +37,10 @@ const Factories<ForecastModel>& forecast() {
 const Factories<IncentivePlan>& incentive() {
   static const Factories<IncentivePlan> f = {
       {"linear", [](const Scenario& s) { return make_linear_commission(s); }},
+      {"tiered", [](const Scenario& s) { return make_tiered(s); }},
+      {"gated", [](const Scenario& s) { return make_gated(s); }},
+      {"team", [](const Scenario& s) { return make_team(s); }},
+      {"dynamic", [](const Scenario& s) { return make_dynamic(s); }},
   };
   return f;
 }

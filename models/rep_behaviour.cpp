@@ -124,9 +124,109 @@ class ValueBased final : public RepBehaviour {
 };
 thread_local std::vector<std::pair<double, AccountId>> ValueBased::scratch_;
 
+// Incentive-driven: reps are players of the pay plan. Each account is scored by the pay a touch
+// there is expected to bring under the plan's current marginal values (docs/model.md#rep-behaviour),
+// blended with the habit of the route (rationality < 1) and misjudged by Gumbel noise.
+class IncentiveDriven final : public RepBehaviour {
+ public:
+  explicit IncentiveDriven(const Scenario& sc)
+      : revisit_days_(sc.rep_behaviour.params["revisit_min_days"]), rationality_(sc.rep_behaviour.params["rationality"]),
+        noise_(sc.rep_behaviour.params["noise"]), horizon_(sc.rep_behaviour.params["horizon_days"]),
+        service_days_(sc.churn.service_days), neglect_(sc.churn.neglect_per_month), base_churn_(sc.churn.base_per_day),
+        stage_gain_(sc.journey.stage_gain), adopt_(sc.journey.adopt_per_followup), costs_(CountBased::costs(sc)) {
+    // Revenue of one order of a unit-size customer, from the demand parameters (docs/model.md#demand).
+    const auto& d = sc.demand.params;
+    double pop = 0, price = 0;
+    for (const auto& k : sc.skus) { pop += k.popularity; price += k.popularity * k.price; }
+    const double mean_price = pop > 0 ? price / pop : 0;
+    order_value_ = d.value("lines_per_order", 2.0) * d.value("qty_per_line", 3.0) * mean_price * (1 - d.value("discount", 0.0));
+    orders_per_day_ = d.value("orders_per_day", 0.5);
+    for (size_t a = 0; a < kActions; ++a) value_[a] = sc.actions[a].base_contribution;
+  }
+
+  void plan(const PlanContext& ctx, RepId r, double budget, std::vector<TouchPlan>& out) override {
+    const World& w = ctx.w;
+    const PlanSignals sig = ctx.incentives ? ctx.incentives[r] : PlanSignals{};
+    const uint32_t b = w.rep_account_begin[r], e = w.rep_account_begin[r + 1];
+    const double tpd = double(ctx.ticks_per_day);
+    auto& cand = scratch_;
+    cand.clear();
+    Rng rng(ctx.seed, Purpose::Plan, r, ctx.tick);
+    double sum = 0;
+    size_t n = 0;
+    for (AccountId a = b; a < e; ++a) {
+      const double since_visit = double(ctx.tick - w.last_visit[a]) / tpd;
+      if (since_visit < revisit_days_) continue;
+      const double since_valid = double(ctx.tick - w.last_valid_visit[a]) / tpd;
+      const uint8_t st = w.stage[a];
+      const double size = w.acct_size[a];
+      const double order = order_value_ * size;                      // one order
+      const double future = order * orders_per_day_ * horizon_;      // orders within the horizon
+      double pay = 0;
+      Action act = kCheckIn;
+      if (st == kRepeat) {
+        // Serving now avoids the neglect part of churn over the horizon.
+        const double risk = std::min(1.0, base_churn_ * horizon_ *
+                                              (std::exp(neglect_ * std::max(0.0, since_valid + horizon_ - service_days_) / 30.0) - 1.0));
+        const double keep = risk * (sig.per_revenue * future + sig.per_retained_revenue * order * orders_per_day_ * 90.0);
+        const double take = sig.per_revenue * order;
+        pay = std::max(keep, take);
+        act = keep > take ? kNeedsDiscovery : kOrderTaking;
+      } else if (st == kTrial) {
+        if (w.adopted[a]) { pay = sig.per_revenue * order; act = kOrderTaking; }
+        else {
+          pay = adopt_ * std::min(1.0, stage_gain_ * value_[kNeedsDiscovery]) * (sig.per_revenue * future + sig.per_adopted_customer);
+          act = kNeedsDiscovery;
+        }
+      } else if (st >= kEvaluating) {
+        const Action try_act = st >= kEngaged ? kCustomTemplate : kNeedsDiscovery;
+        const double steps_left = double(kTrial - st);
+        const double p = std::pow(std::min(1.0, stage_gain_ * value_[try_act] * 0.9), steps_left);
+        pay = p * (sig.per_new_customer + sig.per_revenue * order);
+        act = try_act;
+      }
+      // Habit: the longer since the last visit, the more the route says "go there".
+      const double habit = since_visit / 30.0;
+      cand.push_back({pay, habit, a, act});
+      sum += pay;
+      ++n;
+    }
+    if (n == 0) return;
+    const double scale = std::max(1e-9, sum / double(n));
+    for (auto& c : cand) {
+      const double gumbel = -std::log(-std::log(std::max(1e-12, rng.uniform())));
+      c.score = rationality_ * c.pay / scale + (1 - rationality_) * c.habit + noise_ * gumbel;
+    }
+    const size_t k = std::min(cand.size(), size_t(std::ceil(budget)) + 1);
+    std::partial_sort(cand.begin(), cand.begin() + long(k), cand.end(),
+                      [](const Cand& x, const Cand& y) { return x.score > y.score || (x.score == y.score && x.a < y.a); });
+    const Tick window = Tick(3 * ctx.ticks_per_day);
+    for (size_t i = 0; i < k; ++i) {
+      if (costs_[cand[i].act] > budget) break;
+      budget -= costs_[cand[i].act];
+      out.push_back({cand[i].a, w.most_influential_uncontacted(cand[i].a, ctx.tick, window), cand[i].act, false});
+    }
+  }
+
+ private:
+  struct Cand {
+    Cand(double p, double h, AccountId id, Action ac) : pay(p), habit(h), a(id), act(ac) {}
+    double pay, habit, score = 0;
+    AccountId a;
+    Action act;
+  };
+  double revisit_days_, rationality_, noise_, horizon_, service_days_, neglect_, base_churn_, stage_gain_, adopt_;
+  double order_value_ = 0, orders_per_day_ = 0;
+  std::array<double, kActions> value_{};
+  std::array<double, kActions> costs_;
+  static thread_local std::vector<Cand> scratch_;
+};
+thread_local std::vector<IncentiveDriven::Cand> IncentiveDriven::scratch_;
+
 }  // namespace
 
 std::unique_ptr<RepBehaviour> make_count_based(const Scenario& sc) { return std::make_unique<CountBased>(sc); }
 std::unique_ptr<RepBehaviour> make_value_based(const Scenario& sc) { return std::make_unique<ValueBased>(sc); }
+std::unique_ptr<RepBehaviour> make_incentive_driven(const Scenario& sc) { return std::make_unique<IncentiveDriven>(sc); }
 
 }  // namespace salesim::models

@@ -2,6 +2,8 @@
 // (whom to visit, what to forecast, how to pay) come from the policies. docs/model.md
 #include "sim/engine.hpp"
 
+#include "sim/attribution.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -90,6 +92,17 @@ struct Engine::Impl {
   std::vector<Suggestion> suggestions;
   int month_start_day = 0;
   uint32_t order_seq = 0;
+  // incentives (docs/incentives.md)
+  std::vector<PlanSignals> incentives;     // per rep: what the plan rewards now
+  std::vector<PlanVars> last_vars;         // per rep: the variables of its previous statement
+  std::vector<double> last_total, last_base;
+  std::vector<uint8_t> has_last;
+  std::vector<Tick> first_order_tick;      // per account: its latest first order
+  std::vector<std::array<float, 3>> rev_months;  // per account: revenue of the last three months (ring)
+  std::vector<uint32_t> categories;        // per account: categories ordered this period (bits)
+  std::vector<double> region_inventory_sum, region_cogs_sum;  // this period, per region
+  int month_index = 0, period_days = 0;
+  Tick next_recompute = 0, recompute_every = 1;
 };
 
 Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
@@ -109,7 +122,21 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   m.tasks.assign(R, {});
   m.suggestion_window.assign(R, std::vector<uint32_t>(size_t(sc_.circuit_breaker.window_days), 0));
   m.rep_out.assign(R, {});
-  for (RepId r = 0; r < R; ++r) m.effort.push_back(pol_.incentive->effort(r));
+  m.effort.assign(R, 1.0);
+  m.incentives.assign(R, {});
+  m.last_vars.assign(R, {});
+  m.last_total.assign(R, 0.0);
+  m.last_base.assign(R, 0.0);
+  m.has_last.assign(R, 0);
+  m.first_order_tick.assign(A, kNever);
+  m.rev_months.assign(A, {});
+  m.categories.assign(A, 0);
+  m.region_inventory_sum.assign(w_.n_regions, 0.0);
+  m.region_cogs_sum.assign(w_.n_regions, 0.0);
+  rec_.rep_pay.assign(R, 0.0);
+  rec_.rep_revenue.assign(R, 0.0);
+  m.recompute_every = std::max<Tick>(1, Tick(std::llround(pol_.incentive->recompute_hours() / clock().tick_hours())));
+  recompute_incentives();
   m.order_flag.assign(A, 0);
   m.day_change.assign(A, 0xFFFF);
   m.trial_start.assign(A, kNever);
@@ -165,6 +192,7 @@ void Engine::step() {
   const int tpd = clock().ticks_per_day();
   const int day = clock().day_of(t);
   if (t % tpd == 0) begin_day(day);
+  if (t >= m_->next_recompute) recompute_incentives();
   if (clock().work_fraction(t) > 0) rep_phase(t, day);
   account_order_phase(t, day);
   fulfil(t, day);
@@ -235,7 +263,12 @@ void Engine::begin_day(int day) {
     if (m.day_change[a] == 0xFFFF) continue;
     const uint8_t from = uint8_t(m.day_change[a] >> 8), to = uint8_t(m.day_change[a] & 0xFF);
     m.day_change[a] = 0xFFFF;
-    if (from == kRepeat) ++row.churned;
+    if (from == kRepeat) {
+      ++row.churned;
+      RepPeriodStats& ps = m.period[w_.acct_rep[a]];
+      ++ps.churned_customers;
+      ps.clawback_base += double(m.rev_months[a][0]) + m.rev_months[a][1] + m.rev_months[a][2];
+    }
     if (from == kTrial) { ++row.trial_lapsed; m.trial_start[a] = kNever; }
     if (to == kEngaged) ++row.engaged;
     if (to == kTrial) {  // the prospect placed its first order by itself
@@ -253,6 +286,9 @@ void Engine::end_day(int day) {
   double inv = 0;
   for (size_t s = 0; s < w_.stock.size(); ++s) inv += w_.stock[s] * w_.sku_cost[s % w_.n_skus];
   row.inventory_value = inv;
+  for (size_t s = 0; s < w_.stock.size(); ++s)
+    m.region_inventory_sum[s / w_.n_skus] += w_.stock[s] * w_.sku_cost[s % w_.n_skus];
+  ++m.period_days;
   // Active customers: ordered within the last 30 days (docs/model.md#kpis).
   const Tick now = Tick(day + 1) * clock().ticks_per_day();
   const Tick window30 = Tick(30) * clock().ticks_per_day();
@@ -401,7 +437,7 @@ void Engine::rep_phase(Tick t, int day) {
   Impl& m = *m_;
   const long R = long(w_.reps());
   const double frac = clock().work_fraction(t);
-  const PlanContext ctx{sc_, w_, sig_, t, day, clock().ticks_per_day(), seed_};
+  const PlanContext ctx{sc_, w_, sig_, t, day, clock().ticks_per_day(), seed_, m.incentives.data()};
   const auto& J = sc_.journey;
   const Tick window = Tick(3 * clock().ticks_per_day());
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads_)
@@ -409,6 +445,7 @@ void Engine::rep_phase(Tick t, int day) {
     const RepId r = RepId(ri);
     RepOut& out = m.rep_out[r];
     out.plan.clear();
+    if (day < w_.rep_hire_day[r]) continue;  // a vacant territory: the leaver's successor has not started
     m.budget[r] += sc_.reps.visits_per_day * frac;
     double budget = m.budget[r];
     // Accepted tasks first: they compete with the rep's own plan for the same capacity.
@@ -550,8 +587,10 @@ void Engine::fulfil(Tick t, int day) {
     const RegionId g = w_.acct_region[a];
     // A customer orders at most once per tick: a visit order replaces a spontaneous one.
     if (!o.via_visit && w_.last_order[a] == t) continue;
-    double revenue = 0, cogs = 0;
+    double revenue = 0, cogs = 0, new_product_revenue = 0;
+    uint32_t short_lines = 0, category_bits = 0;
     for (const OrderLine& l : lines) {
+      category_bits |= 1u << (w_.sku_category[l.sku] & 31u);
       const size_t s = size_t(g) * w_.n_skus + l.sku;
       m.bucket_demand[s] += l.qty;
       m.region_units_today[g] += l.qty;
@@ -559,7 +598,9 @@ void Engine::fulfil(Tick t, int day) {
       w_.stock[s] -= shipped;
       ++row.lines;
       const double price = w_.sku_price[l.sku] * (1.0 - discount);
+      if (w_.sku_new[l.sku]) new_product_revenue += shipped * price;
       if (shipped < l.qty) {
+        ++short_lines;
         ++row.short_lines;
         row.lost_revenue += (l.qty - shipped) * price;
         w_.last_stockout[a] = t;
@@ -572,15 +613,29 @@ void Engine::fulfil(Tick t, int day) {
     ++row.orders;
     row.revenue += revenue;
     row.cogs += cogs;
-    m.period[r].revenue += revenue;
-    m.period[r].gross_profit += revenue - cogs;
+    RepPeriodStats& ps = m.period[r];
+    ps.revenue += revenue;
+    rec_.rep_revenue[r] += revenue;
+    ps.gross_profit += revenue - cogs;
+    ps.new_product_revenue += new_product_revenue;
+    ps.lines += uint32_t(lines.size());
+    ps.short_lines += short_lines;
+    if (m.categories[a] == 0) ++ps.ordering_accounts;
+    ps.category_hits -= uint64_t(__builtin_popcount(m.categories[a]));
+    m.categories[a] |= category_bits;
+    ps.category_hits += uint64_t(__builtin_popcount(m.categories[a]));
+    m.rev_months[a][size_t(m.month_index % 3)] += float(revenue);
+    m.region_cogs_sum[g] += cogs;
     rec_.order(revenue);
     rec_.lead_hours_sum += lead;
     ++rec_.lead_count;
     rec_.event({t, kEvOrder, uint8_t(std::min<size_t>(255, lines.size())), o.first, r, a, ++m.order_seq, revenue});
     if (o.first) {
       ++row.first_orders;
-      ++m.period[r].new_customers;
+      ++ps.new_customers;
+      ps.first_order_revenue += revenue;
+      ps.first_order_gross_profit += revenue - cogs;
+      m.first_order_tick[a] = t;
       if (eligible_window) { m.trial_start[a] = t; ++rec_.repurchase_eligible; }
     } else if (w_.stage[a] == kTrial) {
       assert(w_.graph.journey_allows(kTrial, kRepeat));
@@ -598,6 +653,81 @@ void Engine::fulfil(Tick t, int day) {
 
 // ---- pay (docs/model.md#incentive) ---------------------------------------------------------------
 
+// The variables a plan sees for rep r now (docs/incentives.md#variables).
+PlanVars Engine::plan_variables(RepId r, Tick t) const {
+  const Impl& m = *m_;
+  const RepPeriodStats& ps = m.period[r];
+  PlanVars x;
+  x.fill(std::nan(""));
+  x[kVarRevenue] = ps.revenue;
+  x[kVarNewCustomers] = ps.new_customers;
+  if (ps.first_order_revenue > 0) x[kVarFirstOrderMargin] = ps.first_order_gross_profit / ps.first_order_revenue;
+  x[kVarClawbackBase] = ps.clawback_base;
+  x[kVarNewProductRevenue] = ps.new_product_revenue;
+  if (ps.lines > 0) x[kVarComplaintRate] = double(ps.short_lines) / ps.lines;
+  if (ps.ordering_accounts > 0) x[kVarSynergy] = double(ps.category_hits) / double(ps.ordering_accounts);
+  // Pod revenue and size.
+  double pod = 0, size = 0;
+  for (RepId q = 0; q < w_.reps(); ++q)
+    if (w_.rep_pod[q] == w_.rep_pod[r]) { pod += m.period[q].revenue; size += 1; }
+  x[kVarPodRevenue] = pod;
+  x[kVarPodSize] = size;
+  // Book-level health, from the rep's accounts.
+  const Tick tpd = clock().ticks_per_day();
+  const Tick service = Tick(sc_.churn.service_days * double(tpd));
+  const Tick warn = service + 14 * tpd;
+  const Tick stockout_memory = Tick(sc_.churn.stockout_memory_days) * tpd;
+  const Tick six_months = 182 * tpd, month = 30 * tpd;
+  uint32_t repeat = 0, served = 0, warned = 0, cohort = 0, kept = 0;
+  double clv = 0;
+  for (AccountId a = w_.rep_account_begin[r]; a < w_.rep_account_begin[r + 1]; ++a) {
+    if (w_.stage[a] == kRepeat) {
+      ++repeat;
+      served += t - w_.last_valid_visit[a] <= service;
+      warned += t - w_.last_valid_visit[a] > warn || t - w_.last_stockout[a] < stockout_memory;
+      clv += w_.acct_size[a];
+    }
+    const Tick fo = m.first_order_tick[a];
+    if (fo != kNever && t - fo >= six_months && t - fo < six_months + month) {
+      ++cohort;
+      kept += w_.stage[a] == kRepeat && w_.last_lapse[a] < fo;
+    }
+  }
+  if (repeat > 0) {
+    x[kVarChannelHealth] = double(served) / repeat;
+    x[kVarChurnWarnings] = double(warned) / repeat;
+  }
+  if (cohort > 0) x[kVarNewCustomerRetention] = double(kept) / cohort;
+  x[kVarClv] = clv;  // turned into an index over reps by the caller
+  // The month's revenue as the rep can expect it from what it has so far (for forward-looking signals).
+  const double elapsed = std::max(1.0, double(t / tpd - m.month_start_day));
+  x[kVarExpectedRevenue] = ps.revenue * 30.4 / std::max(elapsed, 7.0);
+  const RegionId g = w_.rep_region[r];
+  if (m.region_cogs_sum[g] > 0) x[kVarRegionInventoryDays] = m.region_inventory_sum[g] / m.region_cogs_sum[g];
+  return x;
+}
+
+void Engine::recompute_incentives() {
+  Impl& m = *m_;
+  const Tick t = tick_;
+  const size_t R = w_.reps();
+  std::vector<PlanVars> vars(R);
+  double clv_sum = 0;
+  for (RepId r = 0; r < R; ++r) {
+    vars[r] = plan_variables(r, t);
+    clv_sum += vars[r][kVarClv];
+  }
+  const double clv_mean = R ? clv_sum / double(R) : 0;
+  const double floor = sc_.reps.effort_floor, scale = sc_.reps.effort_scale;
+  for (RepId r = 0; r < R; ++r) {
+    vars[r][kVarClv] = clv_mean > 0 ? vars[r][kVarClv] / clv_mean - 1.0 : 0.0;
+    m.incentives[r] = pol_.incentive->signals(vars[r]);
+    // Effort follows the variable pay at stake per CNY (docs/model.md#incentive).
+    m.effort[r] = floor + (1.0 - floor) * (1.0 - std::exp(-m.incentives[r].per_revenue / scale));
+  }
+  m.next_recompute = t + m.recompute_every;
+}
+
 void Engine::pay(int day, bool final_period) {
   Impl& m = *m_;
   // The period is the calendar month that ended (or the partial one at the end of the run).
@@ -611,19 +741,106 @@ void Engine::pay(int day, bool final_period) {
   const double month_len = double(next_month.serial() - Date{first.year, first.month, 1}.serial());
   const double base = std::round(sc_.reps.base_salary_month * std::min(1.0, days_in / month_len) * 100.0) / 100.0;
   DayRow& row = rec_.day(last_day);
-  for (RepId r = 0; r < w_.reps(); ++r) {
-    PayoutStatement st = pol_.incentive->pay(r, label, m.period[r], base);
+  const size_t R = w_.reps();
+  std::vector<PlanVars> vars(R);
+  double clv_sum = 0;
+  for (RepId r = 0; r < R; ++r) {
+    vars[r] = plan_variables(r, t);
+    clv_sum += vars[r][kVarClv];
+  }
+  const double clv_mean = R ? clv_sum / double(R) : 0;
+  const std::vector<PlanVar> used = pol_.incentive->uses();
+  std::vector<double> totals(R);
+  for (RepId r = 0; r < R; ++r) {
+    PlanVars& x = vars[r];
+    x[kVarClv] = clv_mean > 0 ? x[kVarClv] / clv_mean - 1.0 : 0.0;
+    PayoutStatement st;
+    st.rep = r;
+    st.period = label;
+    const bool vacant = day < w_.rep_hire_day[r];
+    const double rep_base = vacant ? 0.0 : base;
+    st.lines.push_back({"base_salary", days_in, 0, rep_base,
+                        vacant ? std::string("territory vacant: no salary")
+                               : fmt::format("fixed pay for {:.0f} of {:.0f} days", days_in, month_len)});
+    pol_.incentive->lines(x, st.lines);
+    for (const auto& l : st.lines) st.total += l.amount;
+    for (PlanVar v : used) st.variables.push_back({std::string(kPlanVarNames[v]), x[v]});
+    if (m.has_last[r]) {
+      st.has_previous = true;
+      st.previous_total = m.last_total[r];
+    }
+    totals[r] = st.total;
+    rec_.rep_pay[r] += st.total;
     row.payouts += st.total;
     rec_.event({t, kEvPayout, 0, 0, r, kNone, uint32_t(rec_.statements().size()), st.total});
     rec_.statements().push_back(std::move(st));
-    m.period[r] = {};
   }
+  // Attribution of each change to the plan's variables (exact: Shapley values), plus the base salary.
+  const size_t first_statement = rec_.statements().size() - R;
+  for (RepId r = 0; r < R; ++r) {
+    PayoutStatement& st = rec_.statements()[first_statement + r];
+    const double base_now = st.lines[0].amount;
+    if (m.has_last[r]) {
+      st.attribution = shapley_attribution(*pol_.incentive, m.last_vars[r], vars[r]);
+      st.attribution.insert(st.attribution.begin(),
+                            Attribution{"base_salary", m.last_base[r], base_now, base_now - m.last_base[r]});
+      st.explanation = explain_change(st);
+    }
+    m.last_base[r] = base_now;
+    m.last_vars[r] = vars[r];
+    m.last_total[r] = st.total;
+    m.has_last[r] = 1;
+  }
+  if (!final_period) attrition(day, totals);
+  for (RepId r = 0; r < R; ++r) m.period[r] = {};
+  std::fill(m.categories.begin(), m.categories.end(), 0u);
+  ++m.month_index;
+  for (auto& rm : m.rev_months) rm[size_t(m.month_index % 3)] = 0.f;
+  std::fill(m.region_inventory_sum.begin(), m.region_inventory_sum.end(), 0.0);
+  std::fill(m.region_cogs_sum.begin(), m.region_cogs_sum.end(), 0.0);
+  m.period_days = 0;
   m.month_start_day = day;
+}
+
+// Reps quit more when paid below their peers, and top performers more under activity-count
+// evaluation (domain.md section 3: 2.8x). A leaver's territory stays vacant, then a new hire ramps up.
+void Engine::attrition(int day, const std::vector<double>& pay) {
+  Impl& m = *m_;
+  const auto& P = sc_.reps;
+  const size_t R = w_.reps();
+  if (R == 0 || P.attrition_per_month <= 0) return;
+  std::vector<double> sorted(pay);
+  std::nth_element(sorted.begin(), sorted.begin() + long(R / 2), sorted.end());
+  const double median = sorted[R / 2];
+  std::vector<double> revenue(R);
+  for (RepId r = 0; r < R; ++r) revenue[r] = m.period[r].revenue;
+  std::vector<double> rs(revenue);
+  std::nth_element(rs.begin(), rs.begin() + long(3 * R / 4), rs.end());
+  const double top_quartile = rs[3 * R / 4];
+  const Tick t = Tick(day) * clock().ticks_per_day();
+  for (RepId r = 0; r < R; ++r) {
+    if (day < w_.rep_hire_day[r]) continue;  // already vacant
+    const double shortfall = median > 0 ? std::max(0.0, (median - pay[r]) / median) : 0.0;
+    double q = P.attrition_per_month * std::exp(P.pay_fairness_sensitivity * shortfall);
+    if (!P.evaluation_by_value && revenue[r] >= top_quartile && revenue[r] > 0) q *= P.top_performer_attrition_multiplier;
+    Rng rng(seed_, Purpose::Incentive, r, day);
+    if (!rng.bernoulli(std::min(1.0, q))) continue;
+    ++rec_.rep_quits;
+    rec_.event({t, kEvRepQuit, 0, 0, r, kNone, 0, pay[r]});
+    // The successor: a new draw of skill, starting after the vacancy, then ramping up.
+    w_.rep_hire_day[r] = day + P.vacancy_days;
+    double skill = std::clamp(rng.normal(P.skill_mean, P.skill_sd), 0.05, 1.0);
+    if (sc_.regions[w_.rep_region[r]].tier != 'A') skill = std::min(1.0, skill * P.b_tier_skill_multiplier);
+    w_.rep_skill[r] = float(skill);
+    m.tasks[r].clear();
+  }
 }
 
 // ---- results -----------------------------------------------------------------------------------
 
-std::vector<Kpi> Engine::kpis() const { return rec_.kpis(w_.reps(), sc_.reps.cost_per_visit); }
+std::vector<Kpi> Engine::kpis() const {
+  return rec_.kpis(w_.reps(), sc_.reps.cost_per_visit, w_.rep_region, rec_.rep_revenue);
+}
 
 uint64_t Engine::state_hash() const {
   XXH64_state_t* h = XXH64_createState();

@@ -57,6 +57,12 @@ class Engine {
   void forecast_and_replenish(int day);
   void interventions(Tick t, int day);
   void pay(int day, bool final_period);
+  void recompute_incentives();
+  void attrition(int day, const std::vector<double>& pay);
+ public:
+  // The variables the incentive plan sees for rep r at tick t (clv_index not yet normalised).
+  PlanVars plan_variables(RepId r, Tick t) const;
+ private:
 
   Scenario sc_;
   PolicySet pol_;

@@ -72,6 +72,7 @@ json summary_json(const Engine& e) {
                             {"rep_behaviour", e.scenario().rep_behaviour.model},
                             {"forecast", e.scenario().forecast.model},
                             {"incentive", e.scenario().incentive.model},
+                            {"rep_evaluation", e.scenario().reps.evaluation_by_value ? "behaviour_value" : "activity_count"},
                             {"intervention_rules", e.policies().interventions->rule_count()}}},
               {"journey_at_end", journey},
               {"state_hash", fmt::format("{:016x}", e.state_hash())},
@@ -134,6 +135,11 @@ std::string events_csv(const Engine& e) {
         detail = e.world().n_skus > ev.detail ? e.scenario().skus[ev.detail].name : "";
         value = cnum(ev.value);
         break;
+      case kEvRepQuit:
+        detail = "quit";
+        subject = "last month's pay";
+        value = cnum(ev.value);
+        break;
     }
     // Names may hold commas: quote the free-text columns.
     auto q = [](const std::string& s) {
@@ -161,11 +167,34 @@ std::string payouts_csv(const Engine& e) {
   return out;
 }
 
+std::string statements_jsonl(const Engine& e) {
+  std::string out;
+  for (const auto& st : e.recorder().statements()) {
+    json lines = json::array(), vars = json::object(), attribution = json::array();
+    for (const auto& l : st.lines)
+      lines.push_back({{"item", l.item}, {"basis", jnum(l.basis)}, {"rate", jnum(l.rate)}, {"amount", jnum(l.amount)},
+                       {"explanation", l.explanation}});
+    for (const auto& [k, v] : st.variables) vars[k] = jnum(v);
+    for (const auto& a : st.attribution)
+      attribution.push_back({{"variable", a.variable}, {"from", jnum(a.from)}, {"to", jnum(a.to)}, {"amount", jnum(a.amount)}});
+    json j = {{"rep", st.rep}, {"period", st.period}, {"total", jnum(st.total)}, {"lines", lines}, {"variables", vars}};
+    if (st.has_previous) {
+      j["previous_total"] = jnum(st.previous_total);
+      j["change"] = jnum(st.total - st.previous_total);
+      j["attribution"] = attribution;
+      j["explanation"] = st.explanation;
+    }
+    out += j.dump() + "\n";
+  }
+  return out;
+}
+
 void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& info) {
   std::filesystem::create_directories(dir);
   write_file_atomic(dir + "/timeseries.csv", timeseries_csv(e));
   write_file_atomic(dir + "/events.csv", events_csv(e));
   write_file_atomic(dir + "/payouts.csv", payouts_csv(e));
+  write_file_atomic(dir + "/statements.jsonl", statements_jsonl(e));
   json manifest = {{"version", kVersion},
                    {"scenario_file", e.scenario().source},
                    {"scenario_hash", fmt::format("{:016x}", e.scenario().hash)},
@@ -173,7 +202,7 @@ void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& i
                    {"threads", e.threads()},
                    {"wall_seconds", info.wall_seconds},
                    {"command", info.command},
-                   {"files", {"summary.json", "timeseries.csv", "events.csv", "payouts.csv"}}};
+                   {"files", {"summary.json", "timeseries.csv", "events.csv", "payouts.csv", "statements.jsonl"}}};
   write_file_atomic(dir + "/manifest.json", manifest.dump(2) + "\n");
   // summary.json last: its presence means the run's files are complete.
   write_file_atomic(dir + "/summary.json", summary_json(e).dump(2) + "\n");

@@ -17,6 +17,8 @@ nlohmann::json summary_json(const Engine& e);
 std::string timeseries_csv(const Engine& e);
 std::string events_csv(const Engine& e);
 std::string payouts_csv(const Engine& e);
+// One JSON object per payout statement: lines, variables, change, attribution and explanation.
+std::string statements_jsonl(const Engine& e);
 
 struct RunInfo { double wall_seconds = 0; std::string command; };
 // Writes summary.json, timeseries.csv, events.csv, payouts.csv and manifest.json into dir.

@@ -2,7 +2,9 @@
 // the scenario (models/registry.hpp). Each family is called once per tick, day, bucket or period
 // with a whole phase to do, never once per agent through a virtual call in the hot loop.
 #pragma once
+#include <array>
 #include <memory>
+#include <string_view>
 #include <span>
 #include <string>
 #include <vector>
@@ -43,6 +45,7 @@ class DemandModel {
 // ---- rep behaviour ---------------------------------------------------------------------------
 struct TouchPlan { AccountId account; ContactId contact; Action action; bool from_task; };
 
+struct PlanSignals;
 struct PlanContext {
   const Scenario& sc;
   const World& w;
@@ -51,6 +54,7 @@ struct PlanContext {
   int day;
   Tick ticks_per_day;
   uint64_t seed;
+  const struct PlanSignals* incentives = nullptr;  // per rep: what the pay plan rewards now
 };
 
 class RepBehaviour {
@@ -71,22 +75,58 @@ class ForecastModel {
 };
 
 // ---- incentive -------------------------------------------------------------------------------
-struct RepPeriodStats { double revenue = 0, gross_profit = 0; uint32_t visits = 0, valid_visits = 0, new_customers = 0; };
+// Everything a plan may depend on for one rep and one pay period; the engine measures it.
+// docs/incentives.md#variables
+enum PlanVar : uint8_t {
+  kVarRevenue, kVarNewCustomers, kVarFirstOrderMargin, kVarNewCustomerRetention, kVarClawbackBase,
+  kVarPodRevenue, kVarPodSize, kVarClv, kVarChannelHealth, kVarSynergy, kVarComplaintRate, kVarChurnWarnings,
+  kVarNewProductRevenue, kVarRegionInventoryDays, kVarExpectedRevenue, kPlanVars
+};
+constexpr std::array<std::string_view, kPlanVars> kPlanVarNames = {
+    "revenue", "new_customers", "first_order_margin", "new_customer_retention", "clawback_base",
+    "pod_revenue", "pod_size", "clv_index", "channel_health", "synergy", "complaint_rate", "churn_warnings",
+    "new_product_revenue", "region_inventory_days", "expected_revenue"};
+using PlanVars = std::array<double, kPlanVars>;  // NaN where not measurable (e.g. no new customers)
+
+struct RepPeriodStats {
+  double revenue = 0, gross_profit = 0, new_product_revenue = 0;
+  double first_order_revenue = 0, first_order_gross_profit = 0, clawback_base = 0;
+  uint32_t visits = 0, valid_visits = 0, new_customers = 0, churned_customers = 0, lines = 0, short_lines = 0;
+  uint64_t category_hits = 0, ordering_accounts = 0;  // for cross-category synergy
+};
+
 struct PayoutLine { std::string item; double basis = 0, rate = 0, amount = 0; std::string explanation; };
+struct Attribution { std::string variable; double from = 0, to = 0, amount = 0; };
 struct PayoutStatement {
   RepId rep = 0;
-  std::string period;  // "YYYY-MM"
+  std::string period;                    // "YYYY-MM"
   std::vector<PayoutLine> lines;
-  double total = 0;    // sum of lines' amounts, by construction
+  double total = 0;                      // sum of lines' amounts, by construction
+  std::vector<std::pair<std::string, double>> variables;  // what the plan saw
+  bool has_previous = false;
+  double previous_total = 0;
+  std::vector<Attribution> attribution;  // sums exactly to total - previous_total
+  std::string explanation;               // the attribution in plain words
+};
+
+// What one more unit of an outcome is worth to a rep now, in CNY of pay (reps respond to the plan):
+// per CNY of revenue; per first order; per trial customer who adopts (keeps buying); per CNY of an
+// at-risk customer's revenue kept from churning.
+struct PlanSignals {
+  double per_revenue = 0, per_new_customer = 0, per_adopted_customer = 0, per_retained_revenue = 0;
 };
 
 class IncentivePlan {
  public:
   virtual ~IncentivePlan() = default;
-  virtual PayoutStatement pay(RepId r, const std::string& period, const RepPeriodStats& s,
-                              double base_salary) const = 0;
-  // Effort a rep puts into each touch under this plan, 0..1 (reps respond to how they are paid).
-  virtual double effort(RepId r) const = 0;
+  // The variables this plan's pay depends on (attribution runs over these).
+  virtual std::vector<PlanVar> uses() const = 0;
+  // Variable pay lines (base salary excluded) as a pure function of the variables.
+  virtual void lines(const PlanVars& x, std::vector<PayoutLine>& out) const = 0;
+  // Marginal value of outcomes given the variables so far in the period.
+  virtual PlanSignals signals(const PlanVars& x) const = 0;
+  // How often the engine recomputes signals (dynamic plans: hours; others daily).
+  virtual double recompute_hours() const { return 24.0; }
 };
 
 // ---- interventions ---------------------------------------------------------------------------

@@ -24,7 +24,21 @@ double Recorder::median_basket() const {
   return 0.5 * (double(lo) + double(hi));
 }
 
-std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit) const {
+double gini(std::vector<double> v) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  double cum = 0, weighted = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    cum += v[i];
+    weighted += double(i + 1) * v[i];
+  }
+  if (cum <= 0) return 0.0;
+  const double n = double(v.size());
+  return (2.0 * weighted) / (n * cum) - (n + 1.0) / n;
+}
+
+std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::vector<RegionId>& rep_region,
+                                const std::vector<double>& rep_revenue) const {
   DayRow t;
   double customer_days = 0;
   for (const auto& d : days_) {
@@ -44,6 +58,25 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit) const {
   const double mean_customers = n_days > 0 ? customer_days / n_days : 0;
   auto ratio = [](double a, double b) { return b > 0 ? a / b : std::nan(""); };
   const double visit_cost = double(t.visits) * cost_per_visit;
+  // Regional variance: coefficient of variation over regions of revenue per rep.
+  double regional_cv = std::nan("");
+  if (!rep_region.empty() && rep_region.size() == rep_revenue.size()) {
+    std::vector<double> sum, count;
+    for (size_t r = 0; r < rep_region.size(); ++r) {
+      if (rep_region[r] >= sum.size()) { sum.resize(rep_region[r] + 1, 0.0); count.resize(rep_region[r] + 1, 0.0); }
+      sum[rep_region[r]] += rep_revenue[r];
+      count[rep_region[r]] += 1;
+    }
+    std::vector<double> per;
+    for (size_t g = 0; g < sum.size(); ++g)
+      if (count[g] > 0) per.push_back(sum[g] / count[g]);
+    if (per.size() > 1) {
+      double mean = 0, var = 0;
+      for (double x : per) mean += x / double(per.size());
+      for (double x : per) var += (x - mean) * (x - mean) / double(per.size());
+      regional_cv = mean > 0 ? std::sqrt(var) / mean : std::nan("");
+    }
+  }
   return {
       {"revenue", t.revenue, "CNY", "Revenue of shipped order lines, net of discount."},
       {"gross_margin", ratio(t.revenue - t.cogs, t.revenue), "share", "(revenue - cost of goods) / revenue."},
@@ -72,6 +105,11 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit) const {
       {"lost_revenue", t.lost_revenue, "CNY", "Revenue lost to stock-outs."},
       {"payouts", t.payouts, "CNY", "Total pay to reps (all statement lines)."},
       {"cost_of_sales_ratio", ratio(t.payouts + visit_cost, t.revenue), "share", "(rep pay + visit cost) / revenue."},
+      {"payout_gini", gini(rep_pay), "index", "Gini coefficient of total pay across reps (0 = equal)."},
+      {"rep_attrition_rate", ratio(double(rep_quits), double(reps) * n_days / 365.25), "share",
+       "Reps who quit per rep per year."},
+      {"regional_output_cv", regional_cv, "share",
+       "Coefficient of variation over regions of revenue per rep (regional performance variance)."},
       {"interventions_fired", double(t.suggestions), "tasks", "Suggestions created by intervention rules."},
       {"interventions_accepted", double(t.accepted), "tasks", "Suggestions reps accepted."},
       {"interventions_degraded", double(t.degraded), "tasks", "Suggestions the circuit breaker degraded to a brief."},

@@ -20,6 +20,9 @@ struct Event {
   uint32_t detail;     // touch: contact; intervention: rule; stockout: sku; payout: statement index
   double value;        // order: revenue; stockout: units short; payout: total
 };
+// Gini coefficient of non-negative values (0 = all equal).
+double gini(std::vector<double> v);
+
 enum InterventionStatus : uint8_t { kFired, kAccepted, kIgnored, kDegraded, kDone, kExpired };
 constexpr std::array<std::string_view, 6> kInterventionStatusNames = {"fired", "accepted", "ignored",
                                                                        "degraded", "done", "expired"};
@@ -52,12 +55,17 @@ class Recorder {
   const std::vector<PayoutStatement>& statements() const { return statements_; }
 
   uint64_t repurchase_eligible = 0, repurchase_hits = 0;
-  uint64_t retention_cohort = 0, retention_kept = 0;  // docs/model.md#kpis (retention_6m)
+  uint64_t retention_cohort = 0, retention_kept = 0;
+  uint64_t rep_quits = 0;
+  std::vector<double> rep_pay;      // per rep, over the run (for the payout Gini)
+  std::vector<double> rep_revenue;  // per rep, over the run (for regional variance)  // docs/model.md#kpis (retention_6m)
   double lead_hours_sum = 0;
   uint64_t lead_count = 0;
 
   // KPIs over the whole run; definitions in docs/model.md#kpis.
-  std::vector<Kpi> kpis(size_t reps, double cost_per_visit) const;
+  // rep_region: region of each rep, for the regional variance of output.
+  std::vector<Kpi> kpis(size_t reps, double cost_per_visit, const std::vector<RegionId>& rep_region = {},
+                        const std::vector<double>& rep_revenue = {}) const;
   double median_basket() const;
 
  private:

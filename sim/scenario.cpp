@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -156,7 +157,7 @@ Scenario build(const json& d, const std::string& source) {
   for (const auto& r : d["regions"])
     s.regions.push_back({r["name"], r["rep_share"], r["demand_multiplier"], r["tier"].get<std::string>()[0]});
   for (const auto& k : d["skus"])
-    s.skus.push_back({k["name"], k["category"], k["price_cny"], k["unit_cost_cny"], k["popularity"]});
+    s.skus.push_back({k["name"], k["category"], k["price_cny"], k["unit_cost_cny"], k["popularity"], k["new_product"]});
   std::map<std::string, uint16_t> role_ids;
   for (const auto& r : d["roles"]) {
     role_ids[r["name"]] = uint16_t(s.roles.size());
@@ -171,7 +172,9 @@ Scenario build(const json& d, const std::string& source) {
   }
   const auto& r = d["reps"];
   s.reps = {r["count"], r["visits_per_day"], r["skill_mean"], r["skill_sd"], r["new_hire_share"], r["ramp_days"],
-            r["ramp_start"], r["b_tier_skill_multiplier"], r["cost_per_visit_cny"], r["base_salary_cny_month"]};
+            r["ramp_start"], r["b_tier_skill_multiplier"], r["cost_per_visit_cny"], r["base_salary_cny_month"],
+            r["evaluation"] == "behaviour_value", r["attrition_per_month"], r["pay_fairness_sensitivity"],
+            r["top_performer_attrition_multiplier"], r["vacancy_days"], r["effort_floor"], r["effort_scale"]};
   s.pod_size = d["pods"]["size"];
   const auto& a = d["accounts"];
   s.accounts.per_rep = a["per_rep"];
@@ -215,6 +218,47 @@ Scenario build(const json& d, const std::string& source) {
   return s;
 }
 
+// {"incentive": {"plan_file": "plans/x.json", ...}}: the file's keys, then the keys beside plan_file.
+void resolve_plan_file(json& doc, const std::string& source, std::vector<Problem>& problems) {
+  if (!doc.is_object() || !doc.contains("incentive") || !doc["incentive"].is_object() ||
+      !doc["incentive"].contains("plan_file"))
+    return;
+  const json& pf = doc["incentive"]["plan_file"];
+  if (!pf.is_string()) {
+    problems.push_back({"/incentive/plan_file", fmt::format("expected a string (a path), got {}", describe(pf))});
+    return;
+  }
+  namespace fs = std::filesystem;
+  fs::path path(pf.get<std::string>());
+  if (path.is_relative()) {
+    const fs::path base = fs::path(source).has_parent_path() ? fs::path(source).parent_path() : fs::path(".");
+    path = base / path;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    problems.push_back({"/incentive/plan_file", fmt::format("cannot open the plan file {}", path.string())});
+    return;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  json plan;
+  try {
+    plan = json::parse(ss.str());
+  } catch (const json::parse_error& e) {
+    const std::string text = ss.str();
+    auto [line, col] = line_col(text, e.byte == 0 ? 0 : e.byte - 1);
+    problems.push_back({fmt::format("{}:{}:{}", path.string(), line, col), "not valid JSON"});
+    return;
+  }
+  if (!plan.is_object()) {
+    problems.push_back({"/incentive/plan_file", fmt::format("{} must hold a JSON object", path.string())});
+    return;
+  }
+  for (auto it = doc["incentive"].begin(); it != doc["incentive"].end(); ++it)
+    if (it.key() != "plan_file") plan[it.key()] = it.value();
+  doc["incentive"] = plan;
+}
+
 }  // namespace
 
 LoadResult load_scenario_json(json doc, const std::string& source, const std::vector<Override>& overrides) {
@@ -238,6 +282,8 @@ LoadResult load_scenario_json(json doc, const std::string& source, const std::ve
       out.problems.push_back({o.pointer, fmt::format("cannot set this pointer: {}", e.what())});
     }
   }
+  if (!out.problems.empty()) return out;
+  resolve_plan_file(doc, source, out.problems);
   if (!out.problems.empty()) return out;
   if (!doc.is_object()) {
     out.problems.push_back({"", fmt::format("a scenario must be a JSON object, got {}", describe(doc))});

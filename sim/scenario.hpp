@@ -15,7 +15,7 @@
 namespace salesim {
 
 struct RegionSpec { std::string name; double rep_share = 1, demand_multiplier = 1; char tier = 'A'; };
-struct SkuSpec { std::string name, category; double price = 0, unit_cost = 0, popularity = 1; };
+struct SkuSpec { std::string name, category; double price = 0, unit_cost = 0, popularity = 1; bool new_product = false; };
 struct RoleSpec { std::string name; double influence_weight = 0.5, presence = 1, availability = 1; };
 struct InfluenceEdgeSpec { uint16_t from = 0, to = 0; double weight = 0; };
 struct ActionSpec { double base_contribution = 0, result_customer = 0, result_prospect = 0, touch_cost = 1; };
@@ -25,6 +25,10 @@ struct RepsSpec {
   double visits_per_day = 5, skill_mean = 0.85, skill_sd = 0.08, new_hire_share = 0.15;
   int ramp_days = 90;
   double ramp_start = 0.6, b_tier_skill_multiplier = 1.0, cost_per_visit = 90, base_salary_month = 6000;
+  bool evaluation_by_value = false;  // /reps/evaluation == "behaviour_value"
+  double attrition_per_month = 0.012, pay_fairness_sensitivity = 2.0, top_performer_attrition_multiplier = 2.8;
+  int vacancy_days = 30;
+  double effort_floor = 0.7, effort_scale = 0.02;
 };
 struct AccountsSpec {
   double per_rep = 86;

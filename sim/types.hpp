@@ -32,10 +32,10 @@ constexpr int kActions = 6;
 constexpr std::array<std::string_view, kActions> kActionNames = {
     "check_in", "order_taking", "merchandising", "needs_discovery", "brochure", "custom_template"};
 
-enum EventKind : uint8_t { kEvTouch, kEvOrder, kEvStage, kEvIntervention, kEvPayout, kEvStockout };
-constexpr int kEventKinds = 6;
+enum EventKind : uint8_t { kEvTouch, kEvOrder, kEvStage, kEvIntervention, kEvPayout, kEvStockout, kEvRepQuit };
+constexpr int kEventKinds = 7;
 constexpr std::array<std::string_view, kEventKinds> kEventNames = {
-    "touch", "order", "stage", "intervention", "payout", "stockout"};
+    "touch", "order", "stage", "intervention", "payout", "stockout", "rep_quit"};
 
 constexpr std::array<std::string_view, 7> kWeekdayNames = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 

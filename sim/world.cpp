@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string>
 
 #include "sim/rng.hpp"
 
@@ -52,7 +53,12 @@ World build_world(const Scenario& sc, uint64_t seed) {
   double pop_total = 0;
   for (const auto& k : sc.skus) pop_total += k.popularity;
   double cum = 0;
+  std::vector<std::string> categories;
   for (const auto& k : sc.skus) {
+    auto it = std::find(categories.begin(), categories.end(), k.category);
+    if (it == categories.end()) it = categories.insert(categories.end(), k.category);
+    w.sku_category.push_back(uint8_t(std::min<long>(255, it - categories.begin())));
+    w.sku_new.push_back(k.new_product);
     w.sku_price.push_back(k.price);
     w.sku_cost.push_back(k.unit_cost);
     cum += k.popularity / pop_total;

@@ -45,6 +45,7 @@ struct World {
   std::vector<float> role_weight;        // per role
   std::vector<float> role_availability;  // per role, normalised within nothing: relative weights
   std::vector<double> sku_price, sku_cost, sku_cum_popularity;  // cumulative, normalised to 1
+  std::vector<uint8_t> sku_category, sku_new;  // category index (by first appearance), new-product flag
 
   DecisionGraph graph;
 

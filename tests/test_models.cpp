@@ -57,25 +57,6 @@ TEST_CASE("rep-submitted forecasts are biased and noisy as parameterised", "[mod
   CHECK(sum_abs / n > 0.2);
 }
 
-TEST_CASE("linear commission pays rate x revenue on top of base", "[models][incentive]") {
-  auto sc = load_scenario_text(R"({"incentive": {"model": "linear", "rate": 0.03}})", "t");
-  auto plan = models::make_linear_commission(*sc.scenario);
-  RepPeriodStats s;
-  s.revenue = 142000;
-  const PayoutStatement st = plan->pay(7, "2025-07", s, 6500);
-  REQUIRE(st.lines.size() == 2);
-  CHECK(st.lines[0].amount == 6500);
-  CHECK(st.lines[1].amount == Approx(4260.0));
-  CHECK(st.total == Approx(10760.0));
-  CHECK(st.rep == 7);
-  auto none = models::make_linear_commission(*load_scenario_text(R"({"incentive": {"rate": 0}})", "t").scenario);
-  auto high = models::make_linear_commission(*load_scenario_text(R"({"incentive": {"rate": 0.08}})", "t").scenario);
-  CHECK(none->effort(0) == Approx(0.7));  // the effort floor
-  CHECK(plan->effort(0) > none->effort(0));
-  CHECK(high->effort(0) > plan->effort(0));
-  CHECK(high->effort(0) < 1.0);
-}
-
 TEST_CASE("the decision graph: influence, uncontacted contacts, journey, org", "[models][graph]") {
   auto sc = load_scenario_text(R"({
     "reps": {"count": 4}, "pods": {"size": 2}, "accounts": {"per_rep": 3},
