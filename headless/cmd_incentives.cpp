@@ -44,6 +44,7 @@ int compare(const CompareOptions& o) {
   for (const auto& plan : o.plans) {
     if (!fs::exists(plan)) throw BadInput(fmt::format("{}: cannot open the plan file", plan));
     auto sets = o.sets;
+    sets.push_back("/recorder/events=[]");  // compare reads KPIs only
     sets.push_back(fmt::format("/incentive={{\"plan_file\": {}}}", nlohmann::json(fs::absolute(plan).string()).dump()));
     try {
       variants.push_back(load_or_throw(o.scenario, sets));
@@ -82,7 +83,9 @@ int compare(const CompareOptions& o) {
     runs_csv += "\n";
   }
   std::string summary = "plan,kpi,mean,sd,ci95_low,ci95_high,n\n";
-  std::string table = fmt::format("| KPI | {} |\n|---|", fmt::join(o.plans, " | "));
+  std::vector<std::string> names;
+  for (const auto& p : o.plans) names.push_back(fs::path(p).stem().string());
+  std::string table = fmt::format("| KPI | {} |\n|---|", fmt::join(names, " | "));
   for (size_t p = 0; p < P; ++p) table += "---|";
   table += "\n";
   for (size_t j = 0; j < kCompareKpis.size(); ++j) {
