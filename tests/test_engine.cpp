@@ -107,8 +107,11 @@ TEST_CASE("invariants hold over a run", "[engine][invariants]") {
 }
 
 TEST_CASE("each policy family changes outcomes", "[engine][policies]") {
-  auto with = [](std::vector<Override> o) { return run(short_default(120, std::move(o)), 2); };
-  const auto base = with({});
+  auto with = [](std::vector<Override> o) {
+    o.push_back({"/recorder/events", "[]"});
+    return run(short_default(120, std::move(o)), 2);
+  };
+  static const auto base = with({});  // shared by the sections (Catch reruns the test case per section)
 
   SECTION("rep behaviour: value-based targeting cuts invalid visits") {
     auto vb = with({{"/rep_behaviour", R"({"model": "value_based"})"}});
