@@ -707,9 +707,7 @@ PlanVars Engine::plan_variables(RepId r, Tick t) const {
   return x;
 }
 
-void Engine::recompute_incentives() {
-  Impl& m = *m_;
-  const Tick t = tick_;
+std::vector<PlanVars> Engine::all_plan_variables(Tick t) const {
   const size_t R = w_.reps();
   std::vector<PlanVars> vars(R);
   double clv_sum = 0;
@@ -717,10 +715,18 @@ void Engine::recompute_incentives() {
     vars[r] = plan_variables(r, t);
     clv_sum += vars[r][kVarClv];
   }
+  // The CLV variable is an index: the rep's book value over the mean rep's, minus 1.
   const double clv_mean = R ? clv_sum / double(R) : 0;
+  for (PlanVars& x : vars) x[kVarClv] = clv_mean > 0 ? x[kVarClv] / clv_mean - 1.0 : 0.0;
+  return vars;
+}
+
+void Engine::recompute_incentives() {
+  Impl& m = *m_;
+  const Tick t = tick_;
+  const std::vector<PlanVars> vars = all_plan_variables(t);
   const double floor = sc_.reps.effort_floor, scale = sc_.reps.effort_scale;
-  for (RepId r = 0; r < R; ++r) {
-    vars[r][kVarClv] = clv_mean > 0 ? vars[r][kVarClv] / clv_mean - 1.0 : 0.0;
+  for (RepId r = 0; r < w_.reps(); ++r) {
     m.incentives[r] = pol_.incentive->signals(vars[r]);
     // Effort follows the variable pay at stake per CNY (docs/model.md#incentive).
     m.effort[r] = floor + (1.0 - floor) * (1.0 - std::exp(-m.incentives[r].per_revenue / scale));
@@ -742,18 +748,11 @@ void Engine::pay(int day, bool final_period) {
   const double base = std::round(sc_.reps.base_salary_month * std::min(1.0, days_in / month_len) * 100.0) / 100.0;
   DayRow& row = rec_.day(last_day);
   const size_t R = w_.reps();
-  std::vector<PlanVars> vars(R);
-  double clv_sum = 0;
-  for (RepId r = 0; r < R; ++r) {
-    vars[r] = plan_variables(r, t);
-    clv_sum += vars[r][kVarClv];
-  }
-  const double clv_mean = R ? clv_sum / double(R) : 0;
+  const std::vector<PlanVars> vars = all_plan_variables(t);
   const std::vector<PlanVar> used = pol_.incentive->uses();
   std::vector<double> totals(R);
   for (RepId r = 0; r < R; ++r) {
-    PlanVars& x = vars[r];
-    x[kVarClv] = clv_mean > 0 ? x[kVarClv] / clv_mean - 1.0 : 0.0;
+    const PlanVars& x = vars[r];
     PayoutStatement st;
     st.rep = r;
     st.period = label;

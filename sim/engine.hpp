@@ -62,6 +62,8 @@ class Engine {
  public:
   // The variables the incentive plan sees for rep r at tick t (clv_index not yet normalised).
   PlanVars plan_variables(RepId r, Tick t) const;
+  // The same for every rep, with clv_index normalised over reps.
+  std::vector<PlanVars> all_plan_variables(Tick t) const;
  private:
 
   Scenario sc_;
