@@ -44,6 +44,7 @@ class Progress {
 
 // Registration of each command family (headless/cmd_*.cpp).
 void add_run_commands(CLI::App& app, Runner& selected, const std::string& command_line);
+void add_history_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 void add_bench_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 void add_incentive_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 

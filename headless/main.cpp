@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
 
   Runner selected;
   add_run_commands(app, selected, command_line);
+  add_history_commands(app, selected, command_line);
   add_bench_commands(app, selected, command_line);
   add_incentive_commands(app, selected, command_line);
 

@@ -205,8 +205,8 @@ TEST_CASE("payout inequality and attrition KPIs", "[incentive]") {
   CHECK(gini({0, 0, 0, 1}) == Approx(0.75));
   CHECK(gini({1, 2, 3, 4}) == Approx(0.25));
   // Activity-count evaluation makes top performers leave more (domain.md: 2.8x).
-  auto count = run(short_default(365, {{"/reps/attrition_per_month", "0.05"}, {"/recorder/events", "[]"}}), 2);
-  auto value = run(short_default(365, {{"/reps/attrition_per_month", "0.05"}, {"/reps/evaluation", "\"behaviour_value\""},
+  auto count = run(short_default(200, {{"/reps/attrition_per_month", "0.05"}, {"/recorder/events", "[]"}}), 2);
+  auto value = run(short_default(200, {{"/reps/attrition_per_month", "0.05"}, {"/reps/evaluation", "\"behaviour_value\""},
                                        {"/recorder/events", "[]"}}), 2);
   CHECK(kpi(*count, "rep_attrition_rate") > kpi(*value, "rep_attrition_rate"));
 }
