@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add_history_commands(app, selected, command_line);
   add_bench_commands(app, selected, command_line);
   add_incentive_commands(app, selected, command_line);
+  add_batch_commands(app, selected, command_line);
 
   try {
     app.parse(argc, argv);
