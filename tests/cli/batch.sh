@@ -7,19 +7,7 @@
 set -u
 BIN=$1; SRC=$2
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes+1)); }
-bad()  { echo "FAIL: $*"; fails=$((fails+1)); }
-
-# expect CODE PATTERN -- command...: exit code and a pattern in stderr+stdout
-expect() {
-  local code=$1 pattern=$2; shift 2
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" != "$code" ]; then bad "exit $rc (wanted $code): $*"; echo "$out" | head -8; return; fi
-  if ! grep -qF -- "$pattern" <<<"$out"; then bad "no '$pattern' in output of: $*"; echo "$out" | head -8; return; fi
-  ok
-}
+source "$(dirname "$0")/lib/expect.bash"
 same() {  # same FILE DIR_A DIR_B WHAT
   cmp -s "$2/$1" "$3/$1" && ok || bad "$1 differs: $4"
 }
@@ -172,5 +160,4 @@ expect 2 "/clock/days: must be >= 1, got 0" "$BIN" sweep "$TMP/exp.json" --set /
 # --- the shipped examples validate ---
 for f in "$SRC"/scenarios/experiments/*.json; do expect 0 "every point validates" "$BIN" sweep "$f" --dry-run; done
 
-echo "$passes passed, $fails failed"
-[ "$fails" = 0 ]
+finish

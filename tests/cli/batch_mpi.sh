@@ -9,9 +9,7 @@ if ! command -v mpirun >/dev/null; then
   exit 0
 fi
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes+1)); }
-bad()  { echo "FAIL: $*"; fails=$((fails+1)); }
+source "$(dirname "$0")/lib/expect.bash"
 
 cat > "$TMP/exp.json" <<JSON
 {

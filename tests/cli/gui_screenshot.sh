@@ -18,9 +18,7 @@ if ! command -v xvfb-run >/dev/null; then
   exit 1
 fi
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes+1)); }
-bad()  { echo "FAIL: $*"; fails=$((fails+1)); }
+source "$(dirname "$0")/lib/expect.bash"
 SCEN=$SRC/scenarios/default.json
 # In sanitizer builds Mesa's software GL driver, unloaded at exit, leaks a few hundred bytes that
 # LeakSanitizer cannot attribute, so leak checking is off for the app (address and UB errors are
@@ -32,15 +30,6 @@ DAYS=120
 # A shorter horizon keeps the test quick; the GUI and the CLI get the same override.
 gui() { xgui "$SCEN" --set /clock/days=$DAYS --threads 1 --no-recovery "$@"; }
 
-# expect CODE PATTERN -- command...: exit code and a pattern in stderr+stdout
-expect() {
-  local code=$1 pattern=$2; shift 2
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" != "$code" ]; then bad "exit $rc (wanted $code): $*"; echo "$out" | head -8; return; fi
-  if ! grep -qF -- "$pattern" <<<"$out"; then bad "no '$pattern' in output of: $*"; echo "$out" | head -8; return; fi
-  ok
-}
 
 # --- the reference run, by the CLI ---------------------------------------------------------------
 "$BIN" run "$SCEN" --set /clock/days=$DAYS --threads 1 --quiet --out "$TMP/cli" >/dev/null || bad "CLI run failed"

@@ -5,19 +5,7 @@
 set -u
 BIN=$1; SRC=$2
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes+1)); }
-bad()  { echo "FAIL: $*"; fails=$((fails+1)); }
-
-# expect CODE PATTERN -- command...: exit code and a pattern in stderr+stdout
-expect() {
-  local code=$1 pattern=$2; shift 2
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" != "$code" ]; then bad "exit $rc (wanted $code): $*"; echo "$out" | head -5; return; fi
-  if ! grep -qF -- "$pattern" <<<"$out"; then bad "no '$pattern' in output of: $*"; echo "$out" | head -5; return; fi
-  ok
-}
+source "$(dirname "$0")/lib/expect.bash"
 
 FIX=$SRC/tests/data/history
 # Rejected rows are data problems: reported, written to --rejects, exit 0.
