@@ -11,19 +11,12 @@
 
 #include "headless/cli_common.hpp"
 #include "models/registry.hpp"
+#include "sim/experiment.hpp"
 #include "sim/output.hpp"
 #include "sim/rng.hpp"
 
 namespace salesim::cli {
 namespace {
-
-// Two-sided 95% Student t quantiles for 1..30 degrees of freedom (then the normal 1.96).
-double t95(int dof) {
-  static const double t[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                             2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                             2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  return dof <= 0 ? NAN : dof <= 30 ? t[dof - 1] : 1.96;
-}
 
 const std::vector<std::string> kCompareKpis = {
     "revenue", "gross_margin", "cost_of_sales_ratio", "payouts", "repurchase_rate_30d", "retention_6m",
@@ -91,15 +84,12 @@ int compare(const CompareOptions& o) {
   for (size_t j = 0; j < kCompareKpis.size(); ++j) {
     table += "| " + kCompareKpis[j] + " |";
     for (size_t p = 0; p < P; ++p) {
-      double mean = 0, var = 0;
-      int n = 0;
-      for (size_t k = 0; k < N; ++k)
-        if (std::isfinite(kpi[p * N + k][j])) { mean += kpi[p * N + k][j]; ++n; }
-      mean = n ? mean / n : NAN;
-      for (size_t k = 0; k < N; ++k)
-        if (std::isfinite(kpi[p * N + k][j])) var += std::pow(kpi[p * N + k][j] - mean, 2);
-      const double sd = n > 1 ? std::sqrt(var / (n - 1)) : NAN;
-      const double half = n > 1 ? t95(n - 1) * sd / std::sqrt(double(n)) : NAN;
+      std::vector<double> xs;
+      for (size_t k = 0; k < N; ++k) xs.push_back(kpi[p * N + k][j]);
+      const Stats st = summarize(xs);  // mean, sd and Student-t 95% interval (sim/experiment.hpp)
+      const double mean = st.n ? st.mean : NAN, sd = st.n > 1 ? st.sd : NAN;
+      const double half = st.n > 1 ? (st.ci_high - st.ci_low) / 2 : NAN;
+      const size_t n = st.n;
       summary += fmt::format("{},{},{:.10g},{:.10g},{:.10g},{:.10g},{}\n", fs::path(o.plans[p]).stem().string(),
                              kCompareKpis[j], mean, sd, mean - half, mean + half, n);
       const bool share = kCompareKpis[j].find("rate") != std::string::npos || kCompareKpis[j] == "gross_margin" ||

@@ -666,12 +666,7 @@ PlanVars Engine::plan_variables(RepId r, Tick t) const {
   x[kVarNewProductRevenue] = ps.new_product_revenue;
   if (ps.lines > 0) x[kVarComplaintRate] = double(ps.short_lines) / ps.lines;
   if (ps.ordering_accounts > 0) x[kVarSynergy] = double(ps.category_hits) / double(ps.ordering_accounts);
-  // Pod revenue and size.
-  double pod = 0, size = 0;
-  for (RepId q = 0; q < w_.reps(); ++q)
-    if (w_.rep_pod[q] == w_.rep_pod[r]) { pod += m.period[q].revenue; size += 1; }
-  x[kVarPodRevenue] = pod;
-  x[kVarPodSize] = size;
+  // Pod revenue and size: set by all_plan_variables, which sums each pod once.
   // Book-level health, from the rep's accounts.
   const Tick tpd = clock().ticks_per_day();
   const Tick service = Tick(sc_.churn.service_days * double(tpd));
@@ -710,9 +705,16 @@ PlanVars Engine::plan_variables(RepId r, Tick t) const {
 std::vector<PlanVars> Engine::all_plan_variables(Tick t) const {
   const size_t R = w_.reps();
   std::vector<PlanVars> vars(R);
+  std::vector<double> pod_revenue(w_.pods(), 0.0), pod_size(w_.pods(), 0.0);
+  for (RepId r = 0; r < R; ++r) {
+    pod_revenue[w_.rep_pod[r]] += m_->period[r].revenue;
+    pod_size[w_.rep_pod[r]] += 1;
+  }
   double clv_sum = 0;
   for (RepId r = 0; r < R; ++r) {
     vars[r] = plan_variables(r, t);
+    vars[r][kVarPodRevenue] = pod_revenue[w_.rep_pod[r]];
+    vars[r][kVarPodSize] = pod_size[w_.rep_pod[r]];
     clv_sum += vars[r][kVarClv];
   }
   // The CLV variable is an index: the rep's book value over the mean rep's, minus 1.

@@ -60,7 +60,8 @@ class Engine {
   void recompute_incentives();
   void attrition(int day, const std::vector<double>& pay);
  public:
-  // The variables the incentive plan sees for rep r at tick t (clv_index not yet normalised).
+  // The variables the incentive plan sees for rep r at tick t (without pod totals and with clv_index
+  // not yet normalised: all_plan_variables completes them).
   PlanVars plan_variables(RepId r, Tick t) const;
   // The same for every rep, with clv_index normalised over reps.
   std::vector<PlanVars> all_plan_variables(Tick t) const;

@@ -210,3 +210,21 @@ TEST_CASE("payout inequality and attrition KPIs", "[incentive]") {
                                        {"/recorder/events", "[]"}}), 2);
   CHECK(kpi(*count, "rep_attrition_rate") > kpi(*value, "rep_attrition_rate"));
 }
+
+TEST_CASE("team plans see their pod's revenue: the sum over its members", "[incentive]") {
+  auto e = run(short_default(45, {{"/incentive", R"({"plan_file": "plans/team.json"})"}, {"/recorder/events", "[]"}}), 2);
+  std::map<std::pair<std::string, PodId>, double> sum;
+  auto var = [](const PayoutStatement& st, const std::string& name) {
+    for (const auto& [k, v] : st.variables)
+      if (k == name) return v;
+    FAIL("no variable " << name);
+    return 0.0;
+  };
+  for (const auto& st : e->recorder().statements()) sum[{st.period, e->world().rep_pod[st.rep]}] += var(st, "revenue");
+  size_t checked = 0;
+  for (const auto& st : e->recorder().statements()) {
+    REQUIRE(var(st, "pod_revenue") == Approx(sum[{st.period, e->world().rep_pod[st.rep]}]).epsilon(1e-12));
+    ++checked;
+  }
+  CHECK(checked == 2 * e->world().reps());
+}
