@@ -1,25 +1,36 @@
-// Interventions: when/then threshold rules evaluated daily per account. The circuit breaker that
-// degrades overload into a weekly brief is applied by the engine (sim/engine.cpp), since it needs
-// each rep's capacity. docs/model.md#interventions
+// Interventions: when/then rules evaluated once a day, per account or per stock series. The circuit
+// breaker that degrades overload into a weekly brief, and what each `then` does, are applied by the
+// engine (sim/engine.cpp), since they need each rep's capacity and the pods. docs/interventions.md
 #include <cmath>
+#include <limits>
 
 #include "models/models.hpp"
 
 namespace salesim::models {
 namespace {
 
-enum class Metric { DaysSinceOrder, DaysSinceValidVisit, PromoDepth, Stage, RegionDemandChangeWow };
+enum class Metric {
+  DaysSinceOrder, DaysSinceValidVisit, PromoDepth, Stage, RegionDemandChangeWow, RegionUnitsChangePct,
+  RegionNewCustomers, TrialIdleDays, DaysInStage, OverdueDays, CreditFrozen, StockCoverDays,
+};
 enum class Op { Gt, Ge, Lt, Le, Eq };
 
-struct Condition { Metric metric; Op op; double value; };
-struct Rule { std::string name; std::vector<Condition> when; Action action; int cooldown_days; };
+struct Condition { Metric metric; Op op; double value; int window_days; };
+struct Then { ThenKind kind; Action action; SpecialistRole role; double cover_days; int lead_days; };
+struct Rule { std::string name; bool stock; std::vector<Condition> when; std::vector<Then> then; int cooldown_days; };
 
 Metric metric_of(const std::string& s) {
-  if (s == "days_since_order") return Metric::DaysSinceOrder;
-  if (s == "days_since_valid_visit") return Metric::DaysSinceValidVisit;
-  if (s == "competitor_promo_depth") return Metric::PromoDepth;
-  if (s == "stage") return Metric::Stage;
-  return Metric::RegionDemandChangeWow;
+  static const std::pair<const char*, Metric> names[] = {
+      {"days_since_order", Metric::DaysSinceOrder}, {"days_since_valid_visit", Metric::DaysSinceValidVisit},
+      {"competitor_promo_depth", Metric::PromoDepth}, {"stage", Metric::Stage},
+      {"region_demand_change_wow", Metric::RegionDemandChangeWow},
+      {"region_units_change_pct", Metric::RegionUnitsChangePct}, {"region_new_customers", Metric::RegionNewCustomers},
+      {"trial_idle_days", Metric::TrialIdleDays}, {"days_in_stage", Metric::DaysInStage},
+      {"overdue_days", Metric::OverdueDays}, {"credit_frozen", Metric::CreditFrozen},
+      {"stock_cover_days", Metric::StockCoverDays}};
+  for (const auto& [n, m] : names)
+    if (s == n) return m;
+  return Metric::Stage;  // unreachable: the schema's enum lists exactly these names
 }
 Op op_of(const std::string& s) {
   if (s == ">") return Op::Gt;
@@ -28,6 +39,7 @@ Op op_of(const std::string& s) {
   if (s == "<=") return Op::Le;
   return Op::Eq;
 }
+// A metric that cannot be measured (NaN: not a trial customer, no history yet) never satisfies a condition.
 bool holds(Op op, double x, double v) {
   switch (op) {
     case Op::Gt: return x > v;
@@ -38,57 +50,132 @@ bool holds(Op op, double x, double v) {
   }
   return false;
 }
+template <class E, size_t N>
+E enum_of(const std::array<std::string_view, N>& names, const std::string& s) {
+  for (size_t i = 0; i < N; ++i)
+    if (names[i] == s) return E(i);
+  return E(0);
+}
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 class ThresholdRules final : public InterventionPolicy {
  public:
   explicit ThresholdRules(const Scenario& sc) {
     for (const auto& r : sc.interventions.params["rules"]) {
-      Rule rule{r["name"], {}, kNeedsDiscovery, r["then"]["cooldown_days"]};
-      for (const auto& c : r["when"]) rule.when.push_back({metric_of(c["metric"]), op_of(c["op"]), c["value"]});
-      const std::string act = r["then"]["action"];
-      for (size_t a = 0; a < kActions; ++a)
-        if (kActionNames[a] == act) rule.action = Action(a);
+      Rule rule{r["name"], r["scope"] == "stock", {}, {}, r["cooldown_days"]};
+      for (const auto& c : r["when"])
+        rule.when.push_back({metric_of(c["metric"]), op_of(c["op"]), c["value"], c["window_days"]});
+      for (const auto& t : r["then"])
+        rule.then.push_back({enum_of<ThenKind>(kThenKindNames, t["kind"]), enum_of<Action>(kActionNames, t["action"]),
+                             enum_of<SpecialistRole>(kSpecialistRoleNames, t["role"]), t["cover_days"], t["lead_days"]});
       rules_.push_back(std::move(rule));
     }
   }
 
-  void init(const World& w) override { last_fired_.assign(rules_.size() * w.accounts(), -1000000); }
+  void init(const World& w) override {
+    series_ = w.n_regions * w.n_skus;
+    last_fired_.assign(rules_.size() * std::max(w.accounts(), series_), -1000000);
+  }
   size_t rule_count() const override { return rules_.size(); }
   const std::string& rule_name(size_t i) const override { return rules_[i].name; }
 
   void daily(const InterventionContext& ctx, std::vector<Suggestion>& out) override {
     const World& w = ctx.w;
+    const size_t G = w.n_regions;
     const double tpd = 24.0 / ctx.sc.clock.tick_hours();
+    // Region metrics once per condition and region (they do not depend on the account).
+    region_value_.assign(rules_.size(), {});
+    for (size_t k = 0; k < rules_.size(); ++k) {
+      region_value_[k].assign(rules_[k].when.size() * G, kNaN);
+      for (size_t c = 0; c < rules_[k].when.size(); ++c)
+        for (size_t g = 0; g < G; ++g) region_value_[k][c * G + g] = region_metric(ctx, rules_[k].when[c], RegionId(g));
+    }
+    const auto stride = std::max(w.accounts(), series_);
     for (AccountId a = 0; a < w.accounts(); ++a) {
       for (size_t k = 0; k < rules_.size(); ++k) {
         const Rule& rule = rules_[k];
-        int& last = last_fired_[k * w.accounts() + a];
+        if (rule.stock) continue;
+        int& last = last_fired_[k * stride + a];
         if (ctx.day - last < rule.cooldown_days) continue;
         bool all = true;
-        for (const Condition& c : rule.when) {
-          double x = 0;
-          switch (c.metric) {
-            case Metric::DaysSinceOrder:
-              if (!is_customer(w.stage[a])) { all = false; break; }
-              x = double(ctx.tick - w.last_order[a]) / tpd;
-              break;
-            case Metric::DaysSinceValidVisit: x = double(ctx.tick - w.last_valid_visit[a]) / tpd; break;
-            case Metric::PromoDepth: x = ctx.sig.promo_at(ctx.day, w.acct_region[a]); break;
-            case Metric::Stage: x = double(w.stage[a]) + 1.0; break;
-            case Metric::RegionDemandChangeWow: x = ctx.region_demand_change_wow[w.acct_region[a]]; break;
-          }
-          if (!all || !holds(c.op, x, c.value)) { all = false; break; }
+        for (size_t c = 0; c < rule.when.size() && all; ++c) {
+          const Condition& cond = rule.when[c];
+          double x = region_value_[k][c * G + w.acct_region[a]];
+          if (std::isnan(x)) x = account_metric(ctx, cond, a, tpd);
+          all = holds(cond.op, x, cond.value);
         }
         if (!all) continue;
         last = ctx.day;
-        out.push_back({w.acct_rep[a], a, rule.action, uint16_t(k)});
+        for (const Then& t : rule.then)
+          out.push_back({w.acct_rep[a], a, t.action, uint16_t(k), t.kind, t.role, kNone, 0.f, 0});
+      }
+    }
+    for (size_t s = 0; s < series_; ++s) {
+      for (size_t k = 0; k < rules_.size(); ++k) {
+        const Rule& rule = rules_[k];
+        if (!rule.stock) continue;
+        int& last = last_fired_[k * stride + s];
+        if (ctx.day - last < rule.cooldown_days) continue;
+        bool all = true;
+        for (const Condition& cond : rule.when) all = all && holds(cond.op, ctx.stock_cover_days[s], cond.value);
+        if (!all) continue;
+        last = ctx.day;
+        for (const Then& t : rule.then)
+          out.push_back({kNone, kNone, t.action, uint16_t(k), t.kind, t.role, uint32_t(s), float(t.cover_days), t.lead_days});
       }
     }
   }
 
  private:
+  // NaN for account metrics (measured per account) and for region metrics without enough history.
+  static double region_metric(const InterventionContext& ctx, const Condition& c, RegionId g) {
+    const size_t G = ctx.w.n_regions;
+    const int W = c.window_days;
+    switch (c.metric) {
+      case Metric::PromoDepth: return ctx.sig.promo_at(ctx.day, g);
+      case Metric::RegionDemandChangeWow: return ctx.region_demand_change_wow[g];
+      case Metric::RegionUnitsChangePct: {
+        if (ctx.day < 2 * W) return kNaN;
+        double last = 0, prev = 0;
+        for (int k = 1; k <= W; ++k) {
+          last += ctx.region_units_daily[size_t(ctx.day - k) * G + g];
+          prev += ctx.region_units_daily[size_t(ctx.day - W - k) * G + g];
+        }
+        return prev > 0 ? 100.0 * (last - prev) / prev : kNaN;
+      }
+      case Metric::RegionNewCustomers: {
+        if (ctx.day < W) return kNaN;
+        double n = 0;
+        for (int k = 1; k <= W; ++k) n += ctx.region_first_orders_daily[size_t(ctx.day - k) * G + g];
+        return n;
+      }
+      default: return kNaN;
+    }
+  }
+  static double account_metric(const InterventionContext& ctx, const Condition& c, AccountId a, double tpd) {
+    const World& w = ctx.w;
+    switch (c.metric) {
+      case Metric::DaysSinceOrder: return is_customer(w.stage[a]) ? double(ctx.tick - w.last_order[a]) / tpd : kNaN;
+      case Metric::DaysSinceValidVisit: return double(ctx.tick - w.last_valid_visit[a]) / tpd;
+      case Metric::Stage: return double(w.stage[a]) + 1.0;
+      case Metric::DaysInStage: return double(ctx.tick - w.stage_since[a]) / tpd;
+      case Metric::TrialIdleDays: {
+        if (w.stage[a] != kTrial) return kNaN;
+        const Tick since = std::max(w.last_order[a], w.stage_since[a]);
+        return double(ctx.tick - since) / tpd;
+      }
+      case Metric::OverdueDays:
+        return w.arrears_due[a] != kNever && ctx.tick > w.arrears_due[a] ? double(ctx.tick - w.arrears_due[a]) / tpd : 0.0;
+      case Metric::CreditFrozen: return w.credit_frozen[a];
+      default: return kNaN;  // region metrics without enough history
+    }
+  }
+
   std::vector<Rule> rules_;
-  std::vector<int> last_fired_;  // [rule * accounts + account]: day it last fired
+  size_t series_ = 0;
+  std::vector<int> last_fired_;                   // [rule * max(accounts, series) + id]: day it last fired
+  std::vector<std::vector<double>> region_value_;  // per rule: [condition * regions + region]
 };
 
 }  // namespace

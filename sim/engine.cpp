@@ -3,11 +3,13 @@
 #include "sim/engine.hpp"
 
 #include "sim/attribution.hpp"
+#include "sim/engine_impl.hpp"
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <fmt/format.h>
 #include <numeric>
 #include <omp.h>
@@ -16,20 +18,6 @@
 namespace salesim {
 
 namespace {
-
-struct TouchRecord { AccountId account; ContactId contact; Action action; bool valid; bool from_task; };
-struct PendingOrder { AccountId account; bool via_visit; bool first; };
-struct StageChange { AccountId account; uint8_t from, to; };
-struct Task { AccountId account; Action action; uint16_t rule; Tick not_before, expires; };
-
-// What one rep did in a tick; filled in parallel, merged serially in rep order.
-struct RepOut {
-  std::vector<TouchPlan> plan;
-  std::vector<TouchRecord> touches;
-  std::vector<PendingOrder> orders;
-  std::vector<StageChange> stages;
-  uint32_t tasks_done = 0;
-};
 
 std::string period_label(const Date& d) { return fmt::format("{:04}-{:02}", d.year, d.month); }
 
@@ -63,47 +51,6 @@ Signals generate_signals(const Scenario& sc, size_t regions, int days, uint64_t 
   return s;
 }
 
-struct Engine::Impl {
-  // rep state
-  std::vector<double> budget, effort, overload;
-  std::vector<RepPeriodStats> period;
-  std::vector<std::deque<Task>> tasks;
-  std::vector<std::vector<uint32_t>> suggestion_window;  // per rep, ring of window_days daily counts
-  std::vector<RepOut> rep_out;
-  // account scratch
-  std::vector<uint8_t> order_flag;
-  std::vector<uint16_t> day_change;  // (from << 8 | to) or 0xFFFF
-  std::vector<Tick> trial_start;     // first-order tick if eligible for the 30-day repurchase KPI
-  std::vector<uint8_t> cohort;       // bit c: repeat customer on retention cohort day 30c (c < 8)
-  std::vector<PendingOrder> pending;
-  // demand
-  std::vector<double> region_rate, promo_loss;
-  // forecasting & inventory per series (region * n_skus + sku)
-  std::vector<std::vector<double>> history;
-  std::vector<double> bucket_demand, current_forecast, err_var;
-  std::vector<bool> has_forecast;
-  int bucket = 0;
-  std::vector<std::vector<double>> arrivals;  // [day][series]
-  std::vector<double> on_order;
-  std::vector<double> region_units_today;
-  std::vector<std::array<double, 14>> region_units_ring;
-  std::vector<double> region_wow;
-  std::vector<std::vector<OrderLine>> baskets;  // one per pending order, built in parallel
-  std::vector<Suggestion> suggestions;
-  int month_start_day = 0;
-  uint32_t order_seq = 0;
-  // incentives (docs/incentives.md)
-  std::vector<PlanSignals> incentives;     // per rep: what the plan rewards now
-  std::vector<PlanVars> last_vars;         // per rep: the variables of its previous statement
-  std::vector<double> last_total, last_base;
-  std::vector<uint8_t> has_last;
-  std::vector<Tick> first_order_tick;      // per account: its latest first order
-  std::vector<std::array<float, 3>> rev_months;  // per account: revenue of the last three months (ring)
-  std::vector<uint32_t> categories;        // per account: categories ordered this period (bits)
-  std::vector<double> region_inventory_sum, region_cogs_sum;  // this period, per region
-  int month_index = 0, period_days = 0;
-  Tick next_recompute = 0, recompute_every = 1;
-};
 
 Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
     : sc_(sc), pol_(std::move(policies)), seed_(opt.seed.value_or(sc.seed)),
@@ -145,6 +92,26 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   m.region_units_today.assign(w_.n_regions, 0);
   m.region_units_ring.assign(w_.n_regions, {});
   m.region_wow.assign(w_.n_regions, 0);
+  m.region_units_daily.assign(size_t(clock().days()) * w_.n_regions, 0.0);
+  m.region_first_orders_daily.assign(size_t(clock().days()) * w_.n_regions, 0);
+  m.stock_cover.assign(S, 0.0);
+  m.value_amount.assign(A, {});
+  m.value_tick.assign(A, {});
+  for (auto& v : m.value_tick) v.fill(kNever);
+  m.engaged_at.assign(A, kNever);
+  m.card_raised.assign(A, kNever);
+  m.card_answer.assign(A, kNever);
+  m.card_topic.assign(A, 0);
+  m.card_contact.assign(A, 0);
+  m.card_reused.assign(A, 0);
+  m.pod_topic_known.assign(w_.pods(), std::vector<uint8_t>(size_t(sc_.pods.card_topics), 0));
+  m.pod_queue.assign(w_.pods() * 3, {});
+  m.pod_capacity_left.assign(w_.pods() * 3, 0.0);
+  m.discount_pending.assign(A, 0.f);
+  m.discount_ready.assign(A, kNever);
+  rec_.pods.assign(w_.pods(), {});
+  for (RepId r = 0; r < R; ++r) ++rec_.pods[w_.rep_pod[r]].members;
+  for (PodId p = 0; p < w_.pods(); ++p) rec_.pods[p].specialists = w_.pod_specialists[p];
 
   // Expected demand per series from the scenario (docs/model.md#inventory): the forecasters' prior
   // history and the initial stock.
@@ -193,6 +160,7 @@ void Engine::step() {
   const int day = clock().day_of(t);
   if (t % tpd == 0) begin_day(day);
   if (t >= m_->next_recompute) recompute_incentives();
+  support_phase(t, day);
   if (clock().work_fraction(t) > 0) rep_phase(t, day);
   account_order_phase(t, day);
   fulfil(t, day);
@@ -219,6 +187,11 @@ void Engine::begin_day(int day) {
   if (day % bd == 0 || day % sc_.inventory.review_days == 0) forecast_and_replenish(day);
   pol_.demand->daily_rates(w_, clock(), sig_, day, m.region_rate, m.promo_loss);
   for (double& b : m.budget) b = std::min(b, 1.0);  // unused capacity does not pile up
+  for (size_t k = 0; k < m.pod_capacity_left.size(); ++k) {  // specialists' capacity today
+    const auto& P = sc_.pods;
+    const int have = k % 3 == 0 ? P.presales : k % 3 == 1 ? P.customer_success : P.analyst;
+    m.pod_capacity_left[k] = P.agile ? have * P.specialist_capacity_per_day : 0.0;
+  }
 
   // Accounts, in parallel: self-directed journey, trial expiry, churn. docs/model.md#journey
   const Tick t = Tick(day) * clock().ticks_per_day();
@@ -270,13 +243,19 @@ void Engine::begin_day(int day) {
       ps.clawback_base += double(m.rev_months[a][0]) + m.rev_months[a][1] + m.rev_months[a][2];
     }
     if (from == kTrial) { ++row.trial_lapsed; m.trial_start[a] = kNever; }
-    if (to == kEngaged) ++row.engaged;
+    if (to == kEngaged) {
+      ++row.engaged;
+      m.engaged_at[a] = t;
+      ++rec_.pods[w_.rep_pod[w_.acct_rep[a]]].engaged;
+    }
     if (to == kTrial) {  // the prospect placed its first order by itself
       w_.adopted[a] = Rng(seed_, Purpose::Trial, a, t).uniform() < J.adopt_at_first_order;
       m.pending.push_back({a, true, true});
     }
     rec_.event({t, kEvStage, from, to, w_.acct_rep[a], a, 0, 0});
   }
+  credit_day(t, day);
+  measure_outcomes(day, false);
   interventions(t, day);
 }
 
@@ -289,6 +268,11 @@ void Engine::end_day(int day) {
   for (size_t s = 0; s < w_.stock.size(); ++s)
     m.region_inventory_sum[s / w_.n_skus] += w_.stock[s] * w_.sku_cost[s % w_.n_skus];
   ++m.period_days;
+  // Pods' specialists are paid every day of the month (docs/pods.md#kpis).
+  double specialists = 0;
+  for (uint32_t n : w_.pod_specialists) specialists += n;
+  rec_.specialist_cost += specialists * sc_.pods.specialist_cost_month * 12.0 / 365.25;
+  if (day + 1 == clock().days()) measure_outcomes(day + 1, true);
   // Active customers: ordered within the last 30 days (docs/model.md#kpis).
   const Tick now = Tick(day + 1) * clock().ticks_per_day();
   const Tick window30 = Tick(30) * clock().ticks_per_day();
@@ -314,6 +298,7 @@ void Engine::end_day(int day) {
   for (size_t g = 0; g < w_.n_regions; ++g) {
     auto& ring = m.region_units_ring[g];
     ring[size_t(day) % 14] = m.region_units_today[g];
+    m.region_units_daily[size_t(day) * w_.n_regions + g] = m.region_units_today[g];
     m.region_units_today[g] = 0;
     if (day >= 13) {
       double last = 0, prev = 0;
@@ -338,6 +323,10 @@ void Engine::forecast_and_replenish(int day) {
     if (day > 0) {
       for (size_t s = 0; s < S; ++s) {
         const double actual = m.bucket_demand[s];
+        if (m.has_forecast[s]) {
+          row.forecast_units += m.current_forecast[s];
+          row.actual_units += actual;
+        }
         if (m.has_forecast[s]) {
           const double err = m.current_forecast[s] - actual;
           m.err_var[s] = 0.8 * m.err_var[s] + 0.2 * err * err;
@@ -390,45 +379,178 @@ void Engine::interventions(Tick t, int day) {
     auto& q = m.tasks[r];
     while (!q.empty() && q.front().expires <= t) {
       rec_.event({t, kEvIntervention, kExpired, 0, r, q.front().account, q.front().rule, 0});
+      if (q.front().record != kNone) rec_.interventions[q.front().record].status = kExpired;
       q.pop_front();
     }
     m.suggestion_window[r][size_t(day % cb.window_days)] = 0;
     m.overload[r] = 1.0;
   }
   if (pol_.interventions->rule_count() == 0) return;
+  // Days of forecast demand each stock series covers.
+  const int bd = int(sc_.forecast.params["bucket_days"]);
+  for (size_t s = 0; s < m.stock_cover.size(); ++s) {
+    const double daily = m.current_forecast[s] / bd;
+    m.stock_cover[s] = daily > 0 ? w_.stock[s] / daily : std::numeric_limits<double>::infinity();
+  }
   m.suggestions.clear();
-  InterventionContext ctx{sc_, w_, sig_, t, day, m.region_wow};
+  InterventionContext ctx{sc_, w_, sig_, t, day, m.region_wow, m.region_units_daily, m.region_first_orders_daily,
+                          m.stock_cover};
   pol_.interventions->daily(ctx, m.suggestions);
-  for (const auto& s : m.suggestions) ++m.suggestion_window[s.rep][size_t(day % cb.window_days)];
+  for (const auto& s : m.suggestions)
+    if (s.kind == ThenKind::Task) ++m.suggestion_window[s.rep][size_t(day % cb.window_days)];
   // The next Monday's first tick, when a weekly brief is read.
   int monday = day + 1;
   while (clock().weekday_of_day(monday) != 0) ++monday;
   const double capacity = sc_.reps.visits_per_day * cb.window_days;
   for (const auto& s : m.suggestions) {
     ++row.suggestions;
+    const uint32_t record = uint32_t(rec_.interventions.size());
+    rec_.interventions.push_back({day, s.rule, s.kind, kFired, false, s.rep, s.account, s.series, {}, -1,
+                                  s.account != kNone ? w_.stage[s.account] : uint8_t(0), 255, -1, 0});
     rec_.event({t, kEvIntervention, kFired, 0, s.rep, s.account, s.rule, 0});
+    if (s.kind != ThenKind::Task) {
+      act_on(s, record, t, day);
+      continue;
+    }
+    InterventionRecord& x = rec_.interventions[record];
+    x.assignee = fmt::format("rep:{}", s.rep);
     const auto& win = m.suggestion_window[s.rep];
     const double load = double(std::accumulate(win.begin(), win.end(), 0u)) / std::max(1e-9, capacity);
     Rng rng(seed_, Purpose::Acceptance, s.account, t + s.rule);
     if (cb.enabled && load > cb.multiple) {
       ++row.degraded;
+      x.status = kDegraded;
+      x.degraded = true;
       rec_.event({t, kEvIntervention, kDegraded, 0, s.rep, s.account, s.rule, 0});
       if (rng.bernoulli(cb.brief_acceptance))
-        m.tasks[s.rep].push_back({s.account, s.action, s.rule, Tick(monday) * tpd, Tick(monday + 7) * tpd});
+        m.tasks[s.rep].push_back({s.account, s.action, s.rule, Tick(monday) * tpd, Tick(monday + 7) * tpd, record});
       continue;
     }
     m.overload[s.rep] = std::max(0.2, 1.0 - cb.overload_quality_loss * std::max(0.0, load - 1.0));
     if (rng.bernoulli(trust * std::min(1.0, 1.0 / std::max(load, 1e-9)))) {
       ++row.accepted;
+      x.status = kAccepted;
       rec_.event({t, kEvIntervention, kAccepted, 0, s.rep, s.account, s.rule, 0});
-      m.tasks[s.rep].push_back({s.account, s.action, s.rule, t, t + 7 * tpd});
+      m.tasks[s.rep].push_back({s.account, s.action, s.rule, t, t + 7 * tpd, record});
     } else {
+      x.status = kIgnored;
       rec_.event({t, kEvIntervention, kIgnored, 0, s.rep, s.account, s.rule, 0});
     }
   }
   // Keep queues in time order (briefs sit behind today's tasks).
   for (auto& q : m.tasks)
     std::stable_sort(q.begin(), q.end(), [](const Task& x, const Task& y) { return x.expires < y.expires; });
+}
+
+// ---- one touch (docs/model.md#touch, #behaviour-value) ------------------------------------------
+
+void Engine::touch_account(RepOut& out, AccountId a, ContactId c, Action action, double base, double p_valid,
+                           bool rep_visit, double quality, Tick t, Rng& rng) {
+  Impl& m = *m_;
+  const auto& J = sc_.journey;
+  const auto& BV = sc_.behaviour_value;
+  const uint8_t st = w_.stage[a];
+  const bool valid = rng.uniform() < p_valid;
+  if (rep_visit) out.touches.push_back({a, c, action, valid, false});
+  if (!valid) return;
+  w_.last_valid_visit[a] = t;
+  w_.contact_last_touch[c] = t;
+  // Behaviour value: base contribution x contact-role weight, plus what is left of the account's
+  // recent valued touches after decay. docs/model.md#behaviour-value
+  double value = base * w_.role_weight[w_.contact_role[c]];
+  if (rep_visit) {
+    // A visit's sub-dimensions: needs-discovery depth, objection handling (evaluating and later),
+    // influence on the decision chain (this contact against the account's most influential one).
+    Rng dims(seed_, Purpose::VisitDimensions, a, t);
+    const double discovery = std::clamp(quality * (action == kNeedsDiscovery ? 1.0 : 0.5) + dims.normal(0.0, 0.1), 0.0, 1.0);
+    const double chain = w_.contact_influence[c] / std::max(1e-9f, w_.contact_influence[w_.acct_contact_begin[a]]);
+    double wsum = BV.w_discovery + BV.w_chain, q = BV.w_discovery * discovery + BV.w_chain * chain;
+    if (st >= kEvaluating && st < kTrial) {
+      q += BV.w_objection * std::clamp(quality + dims.normal(0.0, 0.1), 0.0, 1.0);
+      wsum += BV.w_objection;
+    }
+    q = wsum > 0 ? q / wsum : 0.5;
+    out.quality_sum += q;
+    ++out.quality_n;
+    value *= 1.0 - BV.weight_in_value + BV.weight_in_value * q / 0.5;
+  }
+  auto& amount = m.value_amount[a];
+  auto& when = m.value_tick[a];
+  double live = 0;
+  size_t oldest = 0;
+  for (size_t k = 0; k < kValueRing; ++k) {
+    if (amount[k] > 0) live += amount[k] * BV.decay(double(t - when[k]) * clock().tick_hours());
+    if (when[k] < when[oldest]) oldest = k;
+  }
+  amount[oldest] = float(value);
+  when[oldest] = t;
+  double advance = std::min(1.0, J.stage_gain * (value + live));
+  // An open demand card or a discount waiting for approval holds the deal where it is. docs/pods.md
+  const bool card_open = m.card_answer[a] != kNever;
+  const bool waiting = m.discount_ready[a] != kNever && t < m.discount_ready[a];
+  if (m.discount_ready[a] != kNever && t >= m.discount_ready[a]) {
+    w_.acct_discount[a] = m.discount_pending[a];
+    m.discount_ready[a] = kNever;
+  }
+  if (st >= kEvaluating && st <= kNegotiating && rep_visit && !card_open) {
+    const auto& P = sc_.pods;
+    Rng pr(seed_, Purpose::Cards, a, t);
+    if (P.card_rate > 0 && pr.uniform() < P.card_rate) {
+      out.cards.push_back({a, c});
+      if (P.cards_block_progress) return;
+    }
+    if (st == kNegotiating && P.ask_probability > 0 && w_.acct_discount[a] == 0 && m.discount_ready[a] == kNever &&
+        pr.uniform() < P.ask_probability) {
+      const float asked = float(pr.uniform(0.0, P.max_ask));
+      // Who grants it: a pod without an authorisation matrix grants what is asked; a pod with one
+      // grants up to its authority and sends the rest to the regional manager; in a hierarchy every
+      // discount waits for the manager. Nobody grants more than the manager's authority, except an
+      // unbounded pod.
+      float granted = asked;
+      double wait = 0;
+      if (P.agile && !P.authorisation_matrix) {
+        granted = asked;
+      } else if (P.agile && asked <= P.pod_authority) {
+        granted = asked;
+      } else {
+        granted = float(std::min<double>(asked, P.manager_authority));
+        wait = P.manager_delay_days;
+      }
+      out.discounts.push_back({a, asked, granted, wait});
+      if (wait > 0) {
+        m.discount_pending[a] = granted;
+        m.discount_ready[a] = t + Tick(std::ceil(wait * clock().ticks_per_day()));
+        return;
+      }
+      w_.acct_discount[a] = granted;
+    }
+  }
+  if ((card_open && sc_.pods.cards_block_progress) || waiting) return;
+  if (st == kNegotiating && w_.acct_discount[a] > 0)
+    advance = std::min(1.0, advance * (1.0 + sc_.pods.elasticity * w_.acct_discount[a] * w_.acct_price_sens[a]));
+  auto move = [&](uint8_t to) {
+    assert(w_.graph.journey_allows(st, to));
+    out.stages.push_back({a, st, to});
+    w_.stage[a] = to;
+    w_.stage_since[a] = t;
+    amount.fill(0.f);  // the value was spent on this step
+  };
+  if (st == kRepeat) {
+    if (action == kOrderTaking) out.orders.push_back({a, true, false});
+  } else if (st == kTrial) {
+    if (!w_.adopted[a] && rng.uniform() < J.adopt_per_followup * advance) w_.adopted[a] = 1;
+    if (w_.adopted[a] && action == kOrderTaking) out.orders.push_back({a, true, false});
+  } else if (rng.uniform() < advance) {
+    if (st == kNegotiating) {
+      move(kTrial);
+      w_.adopted[a] = rng.uniform() < J.adopt_at_first_order;
+      out.orders.push_back({a, true, true});
+    } else if (st >= kEvaluating && st <= kShortlisting) {
+      move(kEngaged);
+    } else {
+      move(uint8_t(st + 1));
+    }
+  }
 }
 
 // ---- reps: plan and touch (docs/model.md#touch) ------------------------------------------------
@@ -438,7 +560,6 @@ void Engine::rep_phase(Tick t, int day) {
   const long R = long(w_.reps());
   const double frac = clock().work_fraction(t);
   const PlanContext ctx{sc_, w_, sig_, t, day, clock().ticks_per_day(), seed_, m.incentives.data()};
-  const auto& J = sc_.journey;
   const Tick window = Tick(3 * clock().ticks_per_day());
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads_)
   for (long ri = 0; ri < R; ++ri) {
@@ -455,7 +576,8 @@ void Engine::rep_phase(Tick t, int day) {
       const double cost = sc_.actions[task.action].touch_cost;
       if (cost > budget) break;
       budget -= cost;
-      out.plan.push_back({task.account, w_.most_influential_uncontacted(task.account, t, window), task.action, true});
+      out.plan.push_back({task.account, w_.most_influential_uncontacted(task.account, t, window), task.action, true,
+                          task.record});
       q.pop_front();
     }
     pol_.behaviour->plan(ctx, r, budget, out.plan);
@@ -470,40 +592,14 @@ void Engine::rep_phase(Tick t, int day) {
       assert(w_.acct_rep[a] == r);  // a rep only touches its own book, so this loop is race-free
       m.budget[r] -= sc_.actions[p.action].touch_cost;
       const ActionSpec& act = sc_.actions[p.action];
-      const uint8_t st = w_.stage[a];
-      const double p_valid = (is_customer(st) ? act.result_customer : act.result_prospect) * quality;
-      const bool valid = rng.uniform() < p_valid;
-      out.touches.push_back({a, p.contact, p.action, valid, p.from_task});
-      out.tasks_done += p.from_task;
+      const double p_valid = (is_customer(w_.stage[a]) ? act.result_customer : act.result_prospect) * quality;
       w_.last_visit[a] = t;
-      if (!valid) continue;
-      w_.last_valid_visit[a] = t;
-      w_.contact_last_touch[p.contact] = t;
-      // Behaviour value of the touch: base contribution x contact-role weight. docs/model.md#behaviour-value
-      const double value = act.base_contribution * w_.role_weight[w_.contact_role[p.contact]];
-      const double advance = std::min(1.0, J.stage_gain * value);
-      auto move = [&](uint8_t to) {
-        assert(w_.graph.journey_allows(st, to));
-        out.stages.push_back({a, st, to});
-        w_.stage[a] = to;
-        w_.stage_since[a] = t;
-      };
-      if (st == kRepeat) {
-        if (p.action == kOrderTaking) out.orders.push_back({a, true, false});
-      } else if (st == kTrial) {
-        if (!w_.adopted[a] && rng.uniform() < J.adopt_per_followup * advance) w_.adopted[a] = 1;
-        if (w_.adopted[a] && p.action == kOrderTaking) out.orders.push_back({a, true, false});
-      } else if (rng.uniform() < advance) {
-        if (st == kNegotiating) {
-          move(kTrial);
-          w_.adopted[a] = rng.uniform() < J.adopt_at_first_order;
-          out.orders.push_back({a, true, true});
-        } else if (st >= kEvaluating && st <= kShortlisting) {
-          move(kEngaged);
-        } else {
-          move(uint8_t(st + 1));
-        }
-      }
+      const size_t before = out.touches.size();
+      touch_account(out, a, p.contact, p.action, act.base_contribution, p_valid, true, quality, t, rng);
+      if (out.touches.size() == before) out.touches.push_back({a, p.contact, p.action, false, p.from_task});
+      out.touches.back().from_task = p.from_task;
+      out.tasks_done += p.from_task;
+      if (p.record != kNone) out.done_records.push_back(p.record);
     }
   }
   // Serial merge in rep order: events, counters, orders.
@@ -519,15 +615,8 @@ void Engine::rep_phase(Tick t, int day) {
     }
     row.visit_cost += double(out.touches.size()) * sc_.reps.cost_per_visit;
     row.tasks_done += out.tasks_done;
-    for (const auto& s : out.stages) {
-      if (s.to == kEngaged) ++row.engaged;
-      rec_.event({t, kEvStage, s.from, s.to, r, s.account, 0, 0});
-    }
-    for (const auto& o : out.orders) m.pending.push_back(o);
+    merge_out(out, t, day);
     out.touches.clear();
-    out.orders.clear();
-    out.stages.clear();
-    out.tasks_done = 0;
   }
 }
 
@@ -587,7 +676,9 @@ void Engine::fulfil(Tick t, int day) {
     const RegionId g = w_.acct_region[a];
     // A customer orders at most once per tick: a visit order replaces a spontaneous one.
     if (!o.via_visit && w_.last_order[a] == t) continue;
-    double revenue = 0, cogs = 0, new_product_revenue = 0;
+    if (w_.credit_frozen[a]) { ++row.credit_blocked_orders; continue; }  // docs/interventions.md#credit
+    const double acct_discount = w_.acct_discount[a];
+    double revenue = 0, cogs = 0, new_product_revenue = 0, list_revenue = 0;
     uint32_t short_lines = 0, category_bits = 0;
     for (const OrderLine& l : lines) {
       category_bits |= 1u << (w_.sku_category[l.sku] & 31u);
@@ -597,7 +688,9 @@ void Engine::fulfil(Tick t, int day) {
       const double shipped = std::min<double>(l.qty, std::floor(w_.stock[s]));
       w_.stock[s] -= shipped;
       ++row.lines;
-      const double price = w_.sku_price[l.sku] * (1.0 - discount);
+      const double list_price = w_.sku_price[l.sku] * (1.0 - discount);
+      const double price = list_price * (1.0 - acct_discount);
+      list_revenue += shipped * list_price;
       if (w_.sku_new[l.sku]) new_product_revenue += shipped * price;
       if (shipped < l.qty) {
         ++short_lines;
@@ -613,6 +706,24 @@ void Engine::fulfil(Tick t, int day) {
     ++row.orders;
     row.revenue += revenue;
     row.cogs += cogs;
+    row.discount_given += list_revenue - revenue;
+    PodStats& pod = rec_.pods[w_.rep_pod[r]];
+    pod.revenue += revenue;
+    pod.gross_profit += revenue - cogs;
+    pod.list_revenue += list_revenue;
+    if (sc_.credit.late_share > 0) {  // the order's invoice (docs/interventions.md#credit)
+      if (w_.arrears_due[a] != kNever) {
+        w_.exposure[a] += revenue;
+      } else {
+        Rng crng(seed_, Purpose::Credit, a, t);
+        if (crng.bernoulli(sc_.credit.late_share)) {
+          const Tick tpd = clock().ticks_per_day();
+          w_.arrears_due[a] = t + Tick(sc_.credit.terms_days) * tpd;
+          w_.arrears_paid[a] = w_.arrears_due[a] + Tick(std::ceil(crng.exponential(sc_.credit.late_days_mean) * tpd));
+          w_.exposure[a] = revenue;
+        }
+      }
+    }
     RepPeriodStats& ps = m.period[r];
     ps.revenue += revenue;
     rec_.rep_revenue[r] += revenue;
@@ -632,6 +743,15 @@ void Engine::fulfil(Tick t, int day) {
     rec_.event({t, kEvOrder, uint8_t(std::min<size_t>(255, lines.size())), o.first, r, a, ++m.order_seq, revenue});
     if (o.first) {
       ++row.first_orders;
+      ++m.region_first_orders_daily[size_t(day) * w_.n_regions + g];
+      if (m.engaged_at[a] != kNever) {  // a deal won (docs/model.md#kpis: win_rate, deal_cycle_days)
+        const double cycle = double(t - m.engaged_at[a]) / clock().ticks_per_day();
+        ++rec_.deals_won;
+        rec_.deal_cycle_days_sum += cycle;
+        ++pod.won;
+        pod.cycle_days_sum += cycle;
+        m.engaged_at[a] = kNever;
+      }
       ++ps.new_customers;
       ps.first_order_revenue += revenue;
       ps.first_order_gross_profit += revenue - cogs;
@@ -833,6 +953,8 @@ void Engine::attrition(int day, const std::vector<double>& pay) {
     double skill = std::clamp(rng.normal(P.skill_mean, P.skill_sd), 0.05, 1.0);
     if (sc_.regions[w_.rep_region[r]].tier != 'A') skill = std::min(1.0, skill * P.b_tier_skill_multiplier);
     w_.rep_skill[r] = float(skill);
+    for (const Task& task : m.tasks[r])
+      if (task.record != kNone) rec_.interventions[task.record].status = kExpired;
     m.tasks[r].clear();
   }
 }
@@ -859,6 +981,16 @@ uint64_t Engine::state_hash() const {
   add(w_.contact_last_touch);
   add(w_.stock);
   add(m_->budget);
+  add(w_.arrears_due);
+  add(w_.arrears_paid);
+  add(w_.exposure);
+  add(w_.credit_frozen);
+  add(w_.acct_discount);
+  add(m_->value_amount);
+  add(m_->value_tick);
+  add(m_->engaged_at);
+  add(m_->card_answer);
+  add(m_->discount_ready);
   for (const Kpi& k : kpis()) XXH64_update(h, &k.value, sizeof k.value);
   const uint64_t out = XXH64_digest(h);
   XXH64_freeState(h);

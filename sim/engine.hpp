@@ -12,6 +12,8 @@
 
 namespace salesim {
 
+struct RepOut;  // sim/engine_impl.hpp
+
 struct EngineOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's seed
   int threads = 0;               // 0 = OpenMP default
@@ -59,6 +61,17 @@ class Engine {
   void pay(int day, bool final_period);
   void recompute_incentives();
   void attrition(int day, const std::vector<double>& pay);
+  // engine_support.cpp: what fired rules do, specialists and pushed material, demand cards, discounts, credit.
+  void act_on(const Suggestion& s, uint32_t record, Tick t, int day);
+  void support_phase(Tick t, int day);
+  // Stage changes, orders, cards, discounts and done tasks of one RepOut, in its order; clears them.
+  void merge_out(RepOut& out, Tick t, int day);
+  void credit_day(Tick t, int day);
+  void measure_outcomes(int day, bool final_day);
+  // The physics of one touch of account a's contact c (docs/model.md#touch): valid with p_valid, then
+  // the action's decayed value moves the journey. Writes only account a's state and `out`.
+  void touch_account(RepOut& out, AccountId a, ContactId c, Action action, double base, double p_valid,
+                     bool rep_visit, double quality, Tick t, Rng& rng);
  public:
   // The variables the incentive plan sees for rep r at tick t (without pod totals and with clv_index
   // not yet normalised: all_plan_variables completes them).

@@ -84,17 +84,72 @@ std::string timeseries_csv(const Engine& e) {
   std::string out =
       "date,day,revenue,gross_profit,orders,visits,valid_visits,invalid_visit_rate,customers,first_orders,"
       "adoptions,churned,inventory_value,stockout_lines,lost_revenue,payouts,suggestions,accepted,degraded,"
-      "forecast_mape\n";
+      "forecast_mape,engaged,forecast_units,actual_units,cards_raised,cards_answered,discount_given,bad_debt,"
+      "credit_blocked_orders\n";
   const auto& days = e.recorder().days();
   for (size_t d = 0; d < days.size(); ++d) {
     const DayRow& r = days[d];
     const double invalid = r.visits ? double(r.visits - r.valid_visits) / r.visits : std::nan("");
     const double mape = r.forecast_cells ? r.forecast_ape_sum / r.forecast_cells : std::nan("");
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},",
                    e.clock().date_of_day(int(d)).str(), d, cnum(r.revenue), cnum(r.revenue - r.cogs), r.orders,
                    r.visits, r.valid_visits, cnum(invalid), r.customers, r.first_orders, r.adoptions, r.churned,
                    cnum(r.inventory_value), r.short_lines, cnum(r.lost_revenue), cnum(r.payouts), r.suggestions,
                    r.accepted, r.degraded, cnum(mape));
+    const bool bucket = r.forecast_units > 0 || r.actual_units > 0;
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{}\n", r.engaged,
+                   bucket ? cnum(r.forecast_units) : std::string(), bucket ? cnum(r.actual_units) : std::string(),
+                   r.cards_raised, r.cards_answered, cnum(r.discount_given), cnum(r.bad_debt), r.credit_blocked_orders);
+  }
+  return out;
+}
+
+std::string interventions_csv(const Engine& e) {
+  std::string out =
+      "day,date,rule,rule_name,kind,status,degraded,assignee,rep,account,region,sku,stage_before,done_day,"
+      "ordered_within_outcome_days,stage_after,amount\n";
+  const World& w = e.world();
+  const auto& pol = *e.policies().interventions;
+  auto q = [](const std::string& x) { return "\"" + x + "\""; };
+  for (const InterventionRecord& x : e.recorder().interventions) {
+    std::string region, sku;
+    if (x.account != kNone) region = e.scenario().regions[w.acct_region[x.account]].name;
+    if (x.series != kNone) {
+      region = e.scenario().regions[x.series / w.n_skus].name;
+      sku = e.scenario().skus[x.series % w.n_skus].name;
+    }
+    const bool acct = x.account != kNone;
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", x.day,
+                   e.clock().date_of_day(x.day).str(), x.rule, q(pol.rule_name(x.rule)), kThenKindNames[size_t(x.kind)],
+                   kInterventionStatusNames[x.status], x.degraded ? 1 : 0, x.assignee,
+                   x.rep == kNone ? std::string() : std::to_string(x.rep), acct ? std::to_string(x.account) : std::string(),
+                   q(region), sku.empty() ? std::string() : q(sku), acct ? std::to_string(x.stage_before + 1) : std::string(),
+                   x.done_day >= 0 ? std::to_string(x.done_day) : std::string(),
+                   x.ordered >= 0 ? std::to_string(x.ordered) : std::string(),
+                   acct && x.stage_after != 255 ? std::to_string(x.stage_after + 1) : std::string(), cnum(x.amount));
+  }
+  return out;
+}
+
+std::string pods_csv(const Engine& e) {
+  std::string out =
+      "pod,region,members,specialists,revenue,gross_margin,discount_rate,engaged,won,win_rate,cycle_days,"
+      "cards_raised,cards_answered,cards_expired,card_closure_rate,card_response_hours,knowledge_reuse,"
+      "dispatches_done,discounts,mean_discount,approval_wait_days\n";
+  const World& w = e.world();
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : std::nan(""); };
+  const auto& pods = e.recorder().pods;
+  for (size_t p = 0; p < pods.size(); ++p) {
+    const PodStats& x = pods[p];
+    fmt::format_to(std::back_inserter(out), "{},\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", p,
+                   e.scenario().regions[w.pod_region[p]].name, x.members, x.specialists, cnum(x.revenue),
+                   cnum(ratio(x.gross_profit, x.revenue)), cnum(ratio(x.list_revenue - x.revenue, x.list_revenue)),
+                   x.engaged, x.won, cnum(ratio(double(x.won), double(x.engaged))), cnum(ratio(x.cycle_days_sum, double(x.won))),
+                   x.cards_raised, x.cards_answered, x.cards_expired,
+                   cnum(ratio(double(x.cards_answered), double(x.cards_raised))),
+                   cnum(ratio(x.response_hours_sum, double(x.cards_answered))),
+                   cnum(ratio(double(x.cards_reused), double(x.cards_answered))), x.dispatches_done, x.discounts,
+                   cnum(ratio(x.discount_sum, double(x.discounts))), cnum(ratio(x.approval_wait_days_sum, double(x.discounts))));
   }
   return out;
 }
@@ -195,6 +250,8 @@ void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& i
   write_file_atomic(dir + "/events.csv", events_csv(e));
   write_file_atomic(dir + "/payouts.csv", payouts_csv(e));
   write_file_atomic(dir + "/statements.jsonl", statements_jsonl(e));
+  write_file_atomic(dir + "/interventions.csv", interventions_csv(e));
+  write_file_atomic(dir + "/pods.csv", pods_csv(e));
   json manifest = {{"version", kVersion},
                    {"scenario_file", e.scenario().source},
                    {"scenario_hash", fmt::format("{:016x}", e.scenario().hash)},
@@ -202,7 +259,8 @@ void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& i
                    {"threads", e.threads()},
                    {"wall_seconds", info.wall_seconds},
                    {"command", info.command},
-                   {"files", {"summary.json", "timeseries.csv", "events.csv", "payouts.csv", "statements.jsonl"}}};
+                   {"files", {"summary.json", "timeseries.csv", "events.csv", "payouts.csv", "statements.jsonl",
+                              "interventions.csv", "pods.csv"}}};
   write_file_atomic(dir + "/manifest.json", manifest.dump(2) + "\n");
   // summary.json last: its presence means the run's files are complete.
   write_file_atomic(dir + "/summary.json", summary_json(e).dump(2) + "\n");

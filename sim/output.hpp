@@ -19,9 +19,14 @@ std::string events_csv(const Engine& e);
 std::string payouts_csv(const Engine& e);
 // One JSON object per payout statement: lines, variables, change, attribution and explanation.
 std::string statements_jsonl(const Engine& e);
+// One row per suggestion of an intervention rule: what fired, what became of it, its outcome.
+std::string interventions_csv(const Engine& e);
+// One row per pod (or team): revenue, margin, discounts, deals, demand cards (docs/pods.md#kpis).
+std::string pods_csv(const Engine& e);
 
 struct RunInfo { double wall_seconds = 0; std::string command; };
-// Writes summary.json, timeseries.csv, events.csv, payouts.csv and manifest.json into dir.
+// Writes summary.json, timeseries.csv, events.csv, payouts.csv, statements.jsonl, interventions.csv,
+// pods.csv and manifest.json into dir.
 void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& info);
 
 extern const char* const kVersion;

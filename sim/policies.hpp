@@ -43,7 +43,7 @@ class DemandModel {
 };
 
 // ---- rep behaviour ---------------------------------------------------------------------------
-struct TouchPlan { AccountId account; ContactId contact; Action action; bool from_task; };
+struct TouchPlan { AccountId account; ContactId contact; Action action; bool from_task; uint32_t record = kNone; };
 
 struct PlanSignals;
 struct PlanContext {
@@ -130,7 +130,24 @@ class IncentivePlan {
 };
 
 // ---- interventions ---------------------------------------------------------------------------
-struct Suggestion { RepId rep; AccountId account; Action action; uint16_t rule; };
+// What a rule does when it fires (docs/interventions.md#then).
+enum class ThenKind : uint8_t { Task, PushMaterial, Dispatch, FreezeCredit, Replenish };
+constexpr std::array<std::string_view, 5> kThenKindNames = {"task", "push_material", "dispatch", "freeze_credit",
+                                                            "replenish"};
+enum class SpecialistRole : uint8_t { Presales, CustomerSuccess, Analyst };
+constexpr std::array<std::string_view, 3> kSpecialistRoleNames = {"presales", "customer_success", "analyst"};
+
+struct Suggestion {
+  RepId rep;            // the account's rep (kNone for stock rules)
+  AccountId account;    // kNone for stock rules
+  Action action;
+  uint16_t rule;
+  ThenKind kind = ThenKind::Task;
+  SpecialistRole role = SpecialistRole::CustomerSuccess;  // dispatch
+  uint32_t series = kNone;                                 // replenish: region * n_skus + sku
+  float cover_days = 0;                                    // replenish
+  int lead_days = 0;                                       // replenish
+};
 
 struct InterventionContext {
   const Scenario& sc;
@@ -139,6 +156,11 @@ struct InterventionContext {
   Tick tick;
   int day;
   std::span<const double> region_demand_change_wow;  // percent, per region
+  // Per completed day d < day and region g, at [d * regions + g]: units sold and first orders.
+  std::span<const double> region_units_daily;
+  std::span<const uint32_t> region_first_orders_daily;
+  // Per stock series (region * n_skus + sku): days of forecast demand the stock covers (inf: no demand).
+  std::span<const double> stock_cover_days;
 };
 
 class InterventionPolicy {
@@ -147,7 +169,7 @@ class InterventionPolicy {
   virtual void init(const World& w) { (void)w; }
   virtual size_t rule_count() const = 0;
   virtual const std::string& rule_name(size_t i) const = 0;
-  // Every suggestion that fires today, in account order.
+  // Every suggestion that fires today: account rules in account order, then stock rules in series order.
   virtual void daily(const InterventionContext& ctx, std::vector<Suggestion>& out) = 0;
 };
 

@@ -49,6 +49,8 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
     t.trial_lapsed += d.trial_lapsed; t.engaged += d.engaged;
     t.suggestions += d.suggestions; t.accepted += d.accepted; t.degraded += d.degraded; t.tasks_done += d.tasks_done;
     t.forecast_ape_sum += d.forecast_ape_sum; t.forecast_cells += d.forecast_cells;
+    t.cards_raised += d.cards_raised; t.cards_answered += d.cards_answered; t.discounts += d.discounts;
+    t.credit_blocked_orders += d.credit_blocked_orders; t.bad_debt += d.bad_debt; t.discount_given += d.discount_given;
     customer_days += d.customers;
   }
   const double n_days = double(days_.size());
@@ -58,6 +60,10 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
   const double mean_customers = n_days > 0 ? customer_days / n_days : 0;
   auto ratio = [](double a, double b) { return b > 0 ? a / b : std::nan(""); };
   const double visit_cost = double(t.visits) * cost_per_visit;
+  double response_hours = 0, answered = 0;
+  for (const PodStats& p : pods) { response_hours += p.response_hours_sum; answered += double(p.cards_answered); }
+  uint64_t done = 0;
+  for (const InterventionRecord& x : interventions) done += x.done_day >= 0;
   // Regional variance: coefficient of variation over regions of revenue per rep.
   double regional_cv = std::nan("");
   if (!rep_region.empty() && rep_region.size() == rep_revenue.size()) {
@@ -104,7 +110,8 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
       {"stockout_rate", ratio(double(t.short_lines), double(t.lines)), "share", "Share of order lines not shipped in full."},
       {"lost_revenue", t.lost_revenue, "CNY", "Revenue lost to stock-outs."},
       {"payouts", t.payouts, "CNY", "Total pay to reps (all statement lines)."},
-      {"cost_of_sales_ratio", ratio(t.payouts + visit_cost, t.revenue), "share", "(rep pay + visit cost) / revenue."},
+      {"cost_of_sales_ratio", ratio(t.payouts + visit_cost + specialist_cost, t.revenue), "share",
+       "(rep pay + visit cost + pod specialists' cost) / revenue."},
       {"payout_gini", gini(rep_pay), "index", "Gini coefficient of total pay across reps (0 = equal)."},
       {"rep_attrition_rate", ratio(double(rep_quits), double(reps) * n_days / 365.25), "share",
        "Reps who quit per rep per year."},
@@ -113,6 +120,19 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
       {"interventions_fired", double(t.suggestions), "tasks", "Suggestions created by intervention rules."},
       {"interventions_accepted", double(t.accepted), "tasks", "Suggestions reps accepted."},
       {"interventions_degraded", double(t.degraded), "tasks", "Suggestions the circuit breaker degraded to a brief."},
+      {"interventions_done", double(done), "tasks", "Suggested tasks and dispatches carried out (docs/interventions.md)."},
+      {"win_rate", ratio(double(deals_won), double(t.engaged)), "share",
+       "Deals won (first order after reaching stage 6, engaged) / accounts that reached engaged in the run."},
+      {"deal_cycle_days", ratio(deal_cycle_days_sum, double(deals_won)), "days", "Mean days from engaged to the first order, over deals won."},
+      {"cards_raised", double(t.cards_raised), "cards", "Demand cards raised (docs/pods.md#cards)."},
+      {"card_closure_rate", ratio(double(t.cards_answered), double(t.cards_raised)), "share", "Demand cards answered / raised."},
+      {"card_response_hours", ratio(response_hours, answered), "hours", "Mean hours from a demand card to its answer."},
+      {"discount_given", t.discount_given, "CNY", "Revenue given away as negotiated discounts (docs/pods.md#discounts)."},
+      {"bad_debt", t.bad_debt, "CNY", "Revenue shipped to accounts whose invoices were written off (docs/interventions.md#credit)."},
+      {"credit_blocked_orders", double(t.credit_blocked_orders), "orders", "Orders refused because the account's credit was frozen."},
+      {"visit_quality", ratio(visit_quality_sum, double(visit_quality_n)), "score",
+       "Mean composite of a valid visit's sub-dimensions: needs discovery, objection handling, decision-chain influence (0-1)."},
+      {"specialist_cost", specialist_cost, "CNY", "Cost of the pods' specialists (presales, customer success, analysts)."},
   };
 }
 

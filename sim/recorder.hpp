@@ -23,9 +23,38 @@ struct Event {
 // Gini coefficient of non-negative values (0 = all equal).
 double gini(std::vector<double> v);
 
-enum InterventionStatus : uint8_t { kFired, kAccepted, kIgnored, kDegraded, kDone, kExpired };
-constexpr std::array<std::string_view, 6> kInterventionStatusNames = {"fired", "accepted", "ignored",
-                                                                       "degraded", "done", "expired"};
+enum InterventionStatus : uint8_t { kFired, kAccepted, kIgnored, kDegraded, kDone, kExpired, kApplied };
+constexpr std::array<std::string_view, 7> kInterventionStatusNames = {"fired", "accepted", "ignored", "degraded",
+                                                                       "done", "expired", "applied"};
+
+// One suggestion of an intervention rule and what became of it (interventions.csv, docs/outputs.md).
+struct InterventionRecord {
+  int day = 0;
+  uint16_t rule = 0;
+  ThenKind kind = ThenKind::Task;
+  uint8_t status = kFired;     // final status: accepted+done, ignored, degraded(+done), expired, applied
+  bool degraded = false;
+  RepId rep = kNone;
+  AccountId account = kNone;
+  uint32_t series = kNone;
+  std::string assignee;        // rep:ID, pod:ID/ROLE, central:ROLE, manager:REGION, warehouse, digital
+  int done_day = -1;           // the task or dispatch was carried out
+  uint8_t stage_before = 0, stage_after = 255;  // 255: not measured
+  int8_t ordered = -1;         // ordered within outcome_days (-1: not measured, the run ended first)
+  double amount = 0;           // replenish: units ordered
+};
+
+// Per pod, over the run (pods.csv, docs/pods.md#kpis).
+struct PodStats {
+  uint32_t members = 0, specialists = 0;
+  uint64_t cards_raised = 0, cards_answered = 0, cards_expired = 0, cards_reused = 0;
+  double response_hours_sum = 0;
+  uint64_t dispatches_done = 0, discounts = 0;
+  double discount_sum = 0, approval_wait_days_sum = 0;
+  double revenue = 0, gross_profit = 0, list_revenue = 0;
+  uint64_t engaged = 0, won = 0;
+  double cycle_days_sum = 0;
+};
 
 struct DayRow {
   double revenue = 0, cogs = 0, payouts = 0, inventory_value = 0, lost_revenue = 0, visit_cost = 0;
@@ -35,6 +64,9 @@ struct DayRow {
   uint32_t customers = 0;          // active customers (ordered in the last 30 days) at the end of the day
   double forecast_ape_sum = 0;     // scored forecast cells closed today
   uint32_t forecast_cells = 0;
+  double forecast_units = 0, actual_units = 0;  // all series of the bucket closed today (0 on other days)
+  uint32_t cards_raised = 0, cards_answered = 0, discounts = 0, credit_blocked_orders = 0;
+  double bad_debt = 0, discount_given = 0;      // CNY
 };
 
 struct Kpi { std::string name; double value; std::string unit; std::string description; };
@@ -61,6 +93,13 @@ class Recorder {
   std::vector<double> rep_revenue;  // per rep, over the run (for regional variance)  // docs/model.md#kpis (retention_6m)
   double lead_hours_sum = 0;
   uint64_t lead_count = 0;
+  uint64_t deals_won = 0;           // first orders of accounts that had been engaged (stage 6) in the run
+  double deal_cycle_days_sum = 0;   // engaged -> first order, over deals_won
+  double specialist_cost = 0;       // pods' specialists, CNY over the run
+  double visit_quality_sum = 0;     // visit sub-dimension composite over valid visits
+  uint64_t visit_quality_n = 0;
+  std::vector<InterventionRecord> interventions;
+  std::vector<PodStats> pods;
 
   // KPIs over the whole run; definitions in docs/model.md#kpis.
   // rep_region: region of each rep, for the regional variance of output.

@@ -11,6 +11,7 @@ enum class Purpose : uint32_t {
   WorldBuild = 1, RepTraits, AccountTraits, ContactTraits,
   Signals, Order, Basket, Touch, Plan, Journey, Churn, Trial,
   Forecast, Intervention, Incentive, Acceptance,
+  Credit, Cards, Discount, VisitDimensions, Specialist,
 };
 
 // SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer that passes BigCrush.
@@ -40,6 +41,8 @@ class Rng {
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
   double normal(double mean, double sd) { return mean + sd * normal(); }
+  // Exponential with the given mean.
+  double exponential(double mean) { return -mean * std::log(1.0 - uniform()); }
   // Lognormal with the given mean of the variable itself (not of its log) and log-sd sigma.
   double lognormal_mean(double mean, double sigma) {
     return mean * std::exp(sigma * normal() - 0.5 * sigma * sigma);

@@ -1,6 +1,7 @@
 #include "sim/scenario.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <filesystem>
 #include <fstream>
@@ -134,6 +135,26 @@ void cross_check(const json& d, std::vector<Problem>& p) {
   for (auto it = d["targets"].begin(); it != d["targets"].end(); ++it)
     if (std::find(kpi_names().begin(), kpi_names().end(), it.key()) == kpi_names().end())
       p.push_back({"/targets/" + it.key(), fmt::format("\"{}\" is not a KPI salesim reports (see docs/model.md#kpis)", it.key())});
+  if (d["pods"]["discounts"]["manager_authority"].get<double>() < d["pods"]["discounts"]["pod_authority"].get<double>())
+    p.push_back({"/pods/discounts/manager_authority", "must be at least /pods/discounts/pod_authority (a manager approves more than a pod)"});
+  const auto& rules = d["interventions"]["rules"];
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const bool stock = rules[i]["scope"] == "stock";
+    for (size_t k = 0; k < rules[i]["when"].size(); ++k) {
+      const std::string metric = rules[i]["when"][k]["metric"];
+      if ((metric == "stock_cover_days") != stock)
+        p.push_back({fmt::format("/interventions/rules/{}/when/{}/metric", i, k),
+                     stock ? fmt::format("a rule with scope \"stock\" can only use stock_cover_days, not {}", metric)
+                           : "stock_cover_days needs \"scope\": \"stock\" on the rule"});
+    }
+    for (size_t k = 0; k < rules[i]["then"].size(); ++k) {
+      const std::string kind = rules[i]["then"][k]["kind"];
+      if ((kind == "replenish") != stock)
+        p.push_back({fmt::format("/interventions/rules/{}/then/{}/kind", i, k),
+                     stock ? fmt::format("a rule with scope \"stock\" can only replenish, not {}", kind)
+                           : "replenish needs \"scope\": \"stock\" on the rule"});
+    }
+  }
   if (d["inventory"]["lead_days"].get<int>() > d["clock"]["days"].get<int>())
     p.push_back({"/inventory/lead_days", "is longer than the simulated horizon (/clock/days)"});
 }
@@ -176,6 +197,50 @@ Scenario build(const json& d, const std::string& source) {
             r["evaluation"] == "behaviour_value", r["attrition_per_month"], r["pay_fairness_sensitivity"],
             r["top_performer_attrition_multiplier"], r["vacancy_days"], r["effort_floor"], r["effort_scale"]};
   s.pod_size = d["pods"]["size"];
+  {
+    const auto& P = d["pods"];
+    auto& o = s.pods;
+    o.size = P["size"];
+    o.agile = P["organisation"] == "pods";
+    o.presales = P["specialists"]["presales"];
+    o.customer_success = P["specialists"]["customer_success"];
+    o.analyst = P["specialists"]["analyst"];
+    o.specialist_capacity_per_day = P["specialist_capacity_per_day"];
+    o.specialist_cost_month = P["specialist_cost_month"];
+    const auto& C = P["cards"];
+    o.card_rate = C["rate"];
+    o.pod_response_hours = C["pod_response_hours"];
+    o.hierarchy_response_hours = C["hierarchy_response_hours"];
+    o.card_expiry_days = C["expiry_days"];
+    o.card_topics = C["topics"];
+    o.reuse_speedup = C["reuse_speedup"];
+    o.answer_contribution = C["answer_contribution"];
+    o.cards_block_progress = C["blocks_progress"];
+    const auto& D = P["discounts"];
+    o.ask_probability = D["ask_probability"];
+    o.max_ask = D["max_ask"];
+    o.elasticity = D["elasticity"];
+    o.pod_authority = D["pod_authority"];
+    o.manager_authority = D["manager_authority"];
+    o.manager_delay_days = D["manager_delay_days"];
+    o.authorisation_matrix = D["authorisation_matrix"];
+  }
+  {
+    const auto& C = d["credit"];
+    s.credit = {C["terms_days"], C["late_share"], C["late_days_mean"], C["write_off_days"],
+                C["manager_collection_speedup"]};
+    const auto& B = d["behaviour_value"];
+    auto& b = s.behaviour_value;
+    b.window_hours = B["window_hours"];
+    b.shape = B["shape"] == "step" ? DecayShape::Step : B["shape"] == "linear" ? DecayShape::Linear : DecayShape::Exponential;
+    b.exponential_rate = B["exponential_rate"];
+    const auto& V = B["visit_dimensions"];
+    b.w_discovery = V["needs_discovery"];
+    b.w_objection = V["objection_handling"];
+    b.w_chain = V["decision_chain"];
+    b.weight_in_value = V["weight_in_value"];
+    s.intervention_outcome_days = d["interventions"]["outcome_days"];
+  }
   const auto& a = d["accounts"];
   s.accounts.per_rep = a["per_rep"];
   s.accounts.tier_shares = {a["tier_shares"]["A"], a["tier_shares"]["B"], a["tier_shares"]["C"]};
@@ -259,7 +324,34 @@ void resolve_plan_file(json& doc, const std::string& source, std::vector<Problem
   doc["incentive"] = plan;
 }
 
+// The older rule form {"then": {"action": A, "cooldown_days": N}} is read as
+// {"cooldown_days": N, "then": [{"kind": "task", "action": A}]} (docs/interventions.md#rules).
+void upgrade_rule_then(json& doc) {
+  if (!doc.is_object() || !doc.contains("interventions") || !doc["interventions"].is_object()) return;
+  json& iv = doc["interventions"];
+  if (!iv.contains("rules") || !iv["rules"].is_array()) return;
+  for (json& rule : iv["rules"]) {
+    if (!rule.is_object() || !rule.contains("then") || !rule["then"].is_object()) continue;
+    json then = rule["then"];
+    if (then.contains("cooldown_days") && !rule.contains("cooldown_days")) rule["cooldown_days"] = then["cooldown_days"];
+    then.erase("cooldown_days");
+    if (then.contains("task") && then["task"] == "revisit") then.erase("task");
+    rule["then"] = json::array({then});
+  }
+}
+
 }  // namespace
+
+double BehaviourValueSpec::decay(double age_hours) const {
+  if (age_hours < 0 || !(age_hours < window_hours)) return age_hours < 0 ? 0.0 : (window_hours <= 0 && age_hours == 0 ? 1.0 : 0.0);
+  const double x = age_hours / window_hours;
+  switch (shape) {
+    case DecayShape::Step: return 1.0;
+    case DecayShape::Linear: return 1.0 - x;
+    case DecayShape::Exponential: return std::exp(-exponential_rate * x);
+  }
+  return 0.0;
+}
 
 LoadResult load_scenario_json(json doc, const std::string& source, const std::vector<Override>& overrides) {
   LoadResult out;
@@ -289,6 +381,7 @@ LoadResult load_scenario_json(json doc, const std::string& source, const std::ve
     out.problems.push_back({"", fmt::format("a scenario must be a JSON object, got {}", describe(doc))});
     return out;
   }
+  upgrade_rule_then(doc);
   json filled = validate_and_fill(scenario_schema(), doc, out.problems);
   if (!out.problems.empty()) return out;
   cross_check(filled, out.problems);

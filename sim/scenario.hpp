@@ -61,6 +61,39 @@ struct CircuitBreakerSpec {
   double brief_acceptance = 0.1, overload_quality_loss = 0.3;
 };
 
+// Invoices and late payment (docs/interventions.md#credit).
+struct CreditSpec {
+  int terms_days = 30;
+  double late_share = 0, late_days_mean = 40;
+  int write_off_days = 120;
+  double manager_collection_speedup = 0.5;
+};
+// Decay of an action's value and a visit's sub-dimensions (docs/model.md#behaviour-value).
+enum class DecayShape : uint8_t { Step, Linear, Exponential };
+struct BehaviourValueSpec {
+  double window_hours = 72;
+  DecayShape shape = DecayShape::Linear;
+  double exponential_rate = 3;
+  double w_discovery = 0.4, w_objection = 0.3, w_chain = 0.3, weight_in_value = 0;
+  // The share of an action's value left `age_hours` after it was done: 1 at 0, exactly 0 from the window on.
+  double decay(double age_hours) const;
+};
+// Hierarchy or agile pods: specialists, demand cards, discount authority (docs/pods.md).
+struct PodsSpec {
+  int size = 6;
+  bool agile = false;  // /pods/organisation == "pods"
+  int presales = 1, customer_success = 1, analyst = 0;
+  double specialist_capacity_per_day = 6, specialist_cost_month = 9000;
+  double card_rate = 0, pod_response_hours = 2, hierarchy_response_hours = 113;
+  int card_expiry_days = 30, card_topics = 20;
+  double reuse_speedup = 0.5, answer_contribution = 0.41;
+  bool cards_block_progress = true;
+  double ask_probability = 0, max_ask = 0.15, elasticity = 3, pod_authority = 0.05, manager_authority = 0.10,
+         manager_delay_days = 2;
+  bool authorisation_matrix = true;
+  int specialists() const { return agile ? presales + customer_success + analyst : 0; }
+};
+
 // A policy family's choice: the model's name and its parameters (defaults filled in).
 struct PolicyChoice { std::string model; nlohmann::json params; };
 
@@ -75,6 +108,10 @@ struct Scenario {
   std::array<ActionSpec, kActions> actions{};
   RepsSpec reps;
   int pod_size = 6;
+  PodsSpec pods;
+  CreditSpec credit;
+  BehaviourValueSpec behaviour_value;
+  int intervention_outcome_days = 14;
   AccountsSpec accounts;
   JourneySpec journey;
   ChurnSpec churn;

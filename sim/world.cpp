@@ -185,6 +185,13 @@ World build_world(const Scenario& sc, uint64_t seed) {
   for (PodId p = 0; p < w.pods(); ++p) boost::add_edge(R + p, R + w.pods() + w.pod_region[p], w.graph.org);
 
   w.stock.assign(w.n_regions * w.n_skus, 0.0);
+  w.pod_specialists.assign(w.pods(), uint32_t(sc.pods.specialists()));
+  const size_t A = w.accounts();
+  w.arrears_due.assign(A, kNever);
+  w.arrears_paid.assign(A, kNever);
+  w.exposure.assign(A, 0.0);
+  w.credit_frozen.assign(A, 0);
+  w.acct_discount.assign(A, 0.f);
   return w;
 }
 

@@ -27,6 +27,7 @@ struct World {
   std::vector<RegionId> pod_region;
   std::vector<RegionId> rep_region;
   std::vector<PodId> rep_pod;
+  std::vector<uint32_t> pod_specialists;  // per pod (pods organisation): presales + customer success + analysts
   std::vector<float> rep_skill;          // 0..1, before ramp-up
   std::vector<int32_t> rep_hire_day;     // day index; negative = hired before the start
   std::vector<uint32_t> rep_account_begin;
@@ -55,6 +56,12 @@ struct World {
   std::vector<Tick> stage_since, last_order, last_visit, last_valid_visit, last_stockout, last_lapse;
   std::vector<Tick> contact_last_touch;
   std::vector<double> stock;             // units, [region * n_skus + sku]
+  // Credit (docs/interventions.md#credit): the due tick of the account's oldest late invoice (kNever: none),
+  // the tick it will be paid, what was shipped while in arrears, and whether shipping is frozen.
+  std::vector<Tick> arrears_due, arrears_paid;
+  std::vector<double> exposure;
+  std::vector<uint8_t> credit_frozen;
+  std::vector<float> acct_discount;      // discount granted in negotiation, on all the account's orders
 
   size_t reps() const { return rep_region.size(); }
   size_t accounts() const { return acct_rep.size(); }

@@ -11,7 +11,7 @@ using namespace salesim::test;
 
 // The final state hash of the default scenario shortened to 60 days, seed 20250701. If a change
 // must alter results, update this value and say why in the commit message.
-constexpr uint64_t kPinnedHash60 = 0x2555ece8bc6af4faull;
+constexpr uint64_t kPinnedHash60 = 0x54fa506cd8b30561ull;
 
 TEST_CASE("same scenario and seed give the same state at 1, 2 and 4 threads", "[engine][determinism]") {
   const Scenario sc = short_default(60);
@@ -100,6 +100,11 @@ TEST_CASE("invariants hold over a run", "[engine][invariants]") {
     for (const Kpi& k : e->kpis()) {
       INFO(k.name);
       if (k.name == "retention_6m") continue;  // needs more than 182 days
+      // Not measurable without demand cards (the default scenario raises none): NaN by definition.
+      if (k.name == "card_closure_rate" || k.name == "card_response_hours") {
+        CHECK(std::isnan(k.value));
+        continue;
+      }
       CHECK(std::isfinite(k.value));
       if (k.unit == "share") CHECK((k.value >= 0 && k.value <= 1));
     }

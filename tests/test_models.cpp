@@ -169,19 +169,19 @@ TEST_CASE("a threshold rule fires exactly when its conditions hold", "[models][i
   w.stage[6] = kEngaged;
   std::vector<double> wow(w.n_regions, 0.0);
   std::vector<Suggestion> out;
-  policy->daily({sc, w, sig, now, 30, wow}, out);
+  policy->daily({sc, w, sig, now, 30, wow, {}, {}, {}}, out);
   REQUIRE(out.size() == 1);
   CHECK(out[0].account == 3);
   CHECK(out[0].rep == w.acct_rep[3]);
   CHECK(out[0].action == kMerchandising);
   // A day later accounts 4 and 5 cross their thresholds; 3 is in its 3-day cooldown.
   out.clear();
-  policy->daily({sc, w, sig, now + tpd, 31, wow}, out);
+  policy->daily({sc, w, sig, now + tpd, 31, wow, {}, {}, {}}, out);
   REQUIRE(out.size() == 2);
   CHECK(out[0].account == 4);
   CHECK(out[1].account == 5);
   out.clear();
-  policy->daily({sc, w, sig, now + 3 * tpd, 33, wow}, out);
+  policy->daily({sc, w, sig, now + 3 * tpd, 33, wow, {}, {}, {}}, out);
   REQUIRE(out.size() == 1);
   CHECK(out[0].account == 3);  // its cooldown is over; 4 and 5 are still in theirs
 }

@@ -1,0 +1,105 @@
+// The engine's private state and scratch, shared by its translation units (engine.cpp: the tick and
+// its phases; engine_support.cpp: interventions' actions, specialists, demand cards, discounts, credit).
+// Not part of the API: front ends use sim/engine.hpp.
+#pragma once
+#include <array>
+#include <deque>
+#include <vector>
+
+#include "sim/engine.hpp"
+
+namespace salesim {
+
+constexpr size_t kValueRing = 4;
+
+struct TouchRecord { AccountId account; ContactId contact; Action action; bool valid; bool from_task; };
+struct PendingOrder { AccountId account; bool via_visit; bool first; };
+struct StageChange { AccountId account; uint8_t from, to; };
+// A suggested task, dispatch or pushed material waiting to be done. `record`: its row in
+// Recorder::interventions (kNone for none).
+struct Task { AccountId account; Action action; uint16_t rule; Tick not_before, expires; uint32_t record = kNone; };
+// A demand card raised or a discount asked at a touch (merged serially into the pods' state).
+struct CardRaised { AccountId account; ContactId contact; };
+struct DiscountAsk { AccountId account; float asked, granted; double wait_days; };
+
+// What one rep did in a tick; filled in parallel, merged serially in rep order.
+struct RepOut {
+  std::vector<TouchPlan> plan;
+  std::vector<TouchRecord> touches;
+  std::vector<PendingOrder> orders;
+  std::vector<StageChange> stages;
+  uint32_t tasks_done = 0;
+  std::vector<CardRaised> cards;
+  std::vector<DiscountAsk> discounts;
+  std::vector<uint32_t> done_records;   // intervention records carried out this tick
+  double quality_sum = 0;               // visit sub-dimension composite, summed over valid visits
+  uint32_t quality_n = 0;
+};
+
+
+struct Engine::Impl {
+  // rep state
+  std::vector<double> budget, effort, overload;
+  std::vector<RepPeriodStats> period;
+  std::vector<std::deque<Task>> tasks;
+  std::vector<std::vector<uint32_t>> suggestion_window;  // per rep, ring of window_days daily counts
+  std::vector<RepOut> rep_out;
+  // account scratch
+  std::vector<uint8_t> order_flag;
+  std::vector<uint16_t> day_change;  // (from << 8 | to) or 0xFFFF
+  std::vector<Tick> trial_start;     // first-order tick if eligible for the 30-day repurchase KPI
+  std::vector<uint8_t> cohort;       // bit c: repeat customer on retention cohort day 30c (c < 8)
+  std::vector<PendingOrder> pending;
+  // demand
+  std::vector<double> region_rate, promo_loss;
+  // forecasting & inventory per series (region * n_skus + sku)
+  std::vector<std::vector<double>> history;
+  std::vector<double> bucket_demand, current_forecast, err_var;
+  std::vector<bool> has_forecast;
+  int bucket = 0;
+  std::vector<std::vector<double>> arrivals;  // [day][series]
+  std::vector<double> on_order;
+  std::vector<double> region_units_today;
+  std::vector<std::array<double, 14>> region_units_ring;
+  std::vector<double> region_wow;
+  std::vector<std::vector<OrderLine>> baskets;  // one per pending order, built in parallel
+  std::vector<Suggestion> suggestions;
+  // interventions (docs/interventions.md)
+  std::vector<double> region_units_daily;           // [day * regions + g]
+  std::vector<uint32_t> region_first_orders_daily;  // [day * regions + g]
+  std::vector<double> stock_cover;                  // per series, days
+  size_t next_outcome = 0;                          // first intervention record whose outcome is not measured
+  std::deque<Task> digital;                         // pushed material, sent at the next tick
+  std::vector<std::deque<Task>> pod_queue;          // dispatched to a pod's specialists, [pod * 3 + role]
+  std::deque<Task> central_queue;                   // dispatched to the central team (hierarchy)
+  std::vector<double> pod_capacity_left;            // today, [pod * 3 + role]
+  RepOut support_out;                               // scratch for specialist and digital touches
+  // behaviour value (docs/model.md#behaviour-value): the last kValueRing valued touches of each account
+  std::vector<std::array<float, kValueRing>> value_amount;
+  std::vector<std::array<Tick, kValueRing>> value_tick;
+  // deals and pods (docs/pods.md)
+  std::vector<Tick> engaged_at;                     // per account: when it last reached engaged (kNever)
+  std::vector<Tick> card_raised, card_answer;       // per account: open demand card (kNever: none)
+  std::vector<uint16_t> card_topic;
+  std::vector<ContactId> card_contact;
+  std::vector<uint8_t> card_reused;
+  std::vector<AccountId> open_cards;                // in the order raised
+  std::vector<std::vector<uint8_t>> pod_topic_known;  // [pod][topic]
+  std::vector<float> discount_pending;              // per account: approved discount waiting for the manager
+  std::vector<Tick> discount_ready;                 // per account: when the manager's approval arrives
+  int month_start_day = 0;
+  uint32_t order_seq = 0;
+  // incentives (docs/incentives.md)
+  std::vector<PlanSignals> incentives;     // per rep: what the plan rewards now
+  std::vector<PlanVars> last_vars;         // per rep: the variables of its previous statement
+  std::vector<double> last_total, last_base;
+  std::vector<uint8_t> has_last;
+  std::vector<Tick> first_order_tick;      // per account: its latest first order
+  std::vector<std::array<float, 3>> rev_months;  // per account: revenue of the last three months (ring)
+  std::vector<uint32_t> categories;        // per account: categories ordered this period (bits)
+  std::vector<double> region_inventory_sum, region_cogs_sum;  // this period, per region
+  int month_index = 0, period_days = 0;
+  Tick next_recompute = 0, recompute_every = 1;
+};
+
+}  // namespace salesim

@@ -1,0 +1,270 @@
+// The engine's support functions around the rep's own touches: what a fired intervention rule does
+// (tasks, pushed material, dispatches to specialists, credit freezes, replenishment), the pods'
+// specialists and demand cards, negotiated discounts and the credit model. docs/interventions.md,
+// docs/pods.md
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "sim/engine.hpp"
+#include "sim/engine_impl.hpp"
+
+namespace salesim {
+
+namespace {
+Tick hours_to_ticks(double hours, double tick_hours) { return Tick(std::ceil(std::max(0.0, hours) / tick_hours)); }
+}  // namespace
+
+// ---- merging what reps, specialists and pushes did (serial, in a fixed order) ------------------
+
+void Engine::merge_out(RepOut& out, Tick t, int day) {
+  Impl& m = *m_;
+  DayRow& row = rec_.day(day);
+  for (const auto& s : out.stages) {
+    const RepId r = w_.acct_rep[s.account];
+    if (s.to == kEngaged) {
+      ++row.engaged;
+      m.engaged_at[s.account] = t;
+      ++rec_.pods[w_.rep_pod[r]].engaged;
+    }
+    rec_.event({t, kEvStage, s.from, s.to, r, s.account, 0, 0});
+  }
+  for (const auto& o : out.orders) m.pending.push_back(o);
+  const auto& P = sc_.pods;
+  for (const CardRaised& c : out.cards) {
+    const PodId pod = w_.rep_pod[w_.acct_rep[c.account]];
+    Rng rng(seed_, Purpose::Cards, c.account, int64_t(t) * 2 + 1);
+    const uint16_t topic = uint16_t(rng.below(uint32_t(P.card_topics)));
+    const bool pod_answers = P.agile && P.presales > 0;
+    const bool reused = pod_answers && m.pod_topic_known[pod][topic];
+    double hours = rng.exponential(pod_answers ? P.pod_response_hours : P.hierarchy_response_hours);
+    if (reused) hours *= 1.0 - P.reuse_speedup;
+    m.card_raised[c.account] = t;
+    m.card_answer[c.account] = t + std::max<Tick>(1, hours_to_ticks(hours, clock().tick_hours()));
+    m.card_topic[c.account] = topic;
+    m.card_contact[c.account] = c.contact;
+    m.card_reused[c.account] = reused;
+    m.open_cards.push_back(c.account);
+    ++row.cards_raised;
+    ++rec_.pods[pod].cards_raised;
+  }
+  for (const DiscountAsk& d : out.discounts) {
+    PodStats& ps = rec_.pods[w_.rep_pod[w_.acct_rep[d.account]]];
+    ++row.discounts;
+    ++ps.discounts;
+    ps.discount_sum += d.granted;
+    ps.approval_wait_days_sum += d.wait_days;
+  }
+  for (uint32_t k : out.done_records) {
+    InterventionRecord& x = rec_.interventions[k];
+    x.done_day = day;
+    if (x.status == kAccepted) x.status = kDone;
+    if (x.kind == ThenKind::Dispatch && x.rep != kNone) ++rec_.pods[w_.rep_pod[x.rep]].dispatches_done;
+  }
+  rec_.visit_quality_sum += out.quality_sum;
+  rec_.visit_quality_n += out.quality_n;
+  out.orders.clear();
+  out.stages.clear();
+  out.cards.clear();
+  out.discounts.clear();
+  out.done_records.clear();
+  out.quality_sum = 0;
+  out.quality_n = 0;
+  out.tasks_done = 0;
+}
+
+// ---- what a fired rule does (docs/interventions.md#then) ---------------------------------------
+
+void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
+  Impl& m = *m_;
+  InterventionRecord& x = rec_.interventions[record];
+  const Tick tpd = clock().ticks_per_day();
+  switch (s.kind) {
+    case ThenKind::Task: break;  // handled by the caller: trust and the circuit breaker apply
+    case ThenKind::PushMaterial:
+      x.assignee = "digital";
+      x.status = kApplied;
+      m.digital.push_back({s.account, s.action, s.rule, t, t + tpd, record});
+      break;
+    case ThenKind::Dispatch: {
+      const auto& P = sc_.pods;
+      const PodId pod = w_.rep_pod[s.rep];
+      const int role = int(s.role);
+      const int have = role == 0 ? P.presales : role == 1 ? P.customer_success : P.analyst;
+      Rng rng(seed_, Purpose::Specialist, s.account, int64_t(t) * 8 + s.rule);
+      x.status = kApplied;
+      if (P.agile && have > 0) {
+        x.assignee = fmt::format("pod:{}/{}", pod, kSpecialistRoleNames[size_t(role)]);
+        const Tick delay = hours_to_ticks(rng.exponential(P.pod_response_hours), clock().tick_hours());
+        m.pod_queue[size_t(pod) * 3 + size_t(role)].push_back({s.account, s.action, s.rule, t + delay, t + 14 * tpd, record});
+      } else {
+        x.assignee = fmt::format("central:{}", kSpecialistRoleNames[size_t(role)]);
+        const Tick delay = hours_to_ticks(rng.exponential(P.hierarchy_response_hours), clock().tick_hours());
+        m.central_queue.push_back({s.account, s.action, s.rule, t + delay, t + delay + 14 * tpd, record});
+      }
+      break;
+    }
+    case ThenKind::FreezeCredit: {
+      const AccountId a = s.account;
+      x.assignee = fmt::format("manager:{}", sc_.regions[w_.acct_region[a]].name);
+      if (w_.arrears_due[a] == kNever) { x.status = kIgnored; break; }  // nothing overdue: nothing to freeze
+      x.status = kApplied;
+      w_.credit_frozen[a] = 1;
+      // The regional manager's collection call brings the payment forward.
+      const Tick left = std::max<Tick>(0, w_.arrears_paid[a] - t);
+      w_.arrears_paid[a] = t + Tick(std::llround(double(left) * (1.0 - sc_.credit.manager_collection_speedup)));
+      break;
+    }
+    case ThenKind::Replenish: {
+      const size_t series = s.series;
+      const int bd = int(sc_.forecast.params["bucket_days"]);
+      const double daily = m.current_forecast[series] / bd;
+      const double qty = std::floor(std::max(0.0, s.cover_days * daily - w_.stock[series] - m.on_order[series]));
+      x.assignee = "warehouse";
+      x.status = qty > 0 ? kApplied : kIgnored;
+      x.amount = qty;
+      if (qty <= 0) break;
+      const size_t arrive = size_t(day + s.lead_days);
+      if (s.lead_days == 0) {
+        w_.stock[series] += qty;
+      } else if (arrive < m.arrivals.size()) {
+        if (m.arrivals[arrive].empty()) m.arrivals[arrive].assign(w_.stock.size(), 0.0);
+        m.arrivals[arrive][series] += qty;
+        m.on_order[series] += qty;
+      }
+      x.done_day = day;
+      break;
+    }
+  }
+}
+
+// ---- specialists, pushed material and demand cards, once per tick (serial) ---------------------
+
+void Engine::support_phase(Tick t, int day) {
+  Impl& m = *m_;
+  const auto& P = sc_.pods;
+  const bool working = clock().work_fraction(t) > 0;
+  const Tick window = Tick(3 * clock().ticks_per_day());
+  RepOut& out = m.support_out;
+  auto material_p_valid = [&](AccountId a, Action act) {
+    const ActionSpec& spec = sc_.actions[act];
+    return is_customer(w_.stage[a]) ? spec.result_customer : spec.result_prospect;
+  };
+  // Pushed material goes out at once, whatever the hour.
+  while (!m.digital.empty() && m.digital.front().not_before <= t) {
+    const Task task = m.digital.front();
+    m.digital.pop_front();
+    Rng rng(seed_, Purpose::Specialist, task.account, int64_t(t) * 8 + 7);
+    const ContactId c = w_.most_influential_uncontacted(task.account, t, window);
+    touch_account(out, task.account, c, task.action, sc_.actions[task.action].base_contribution,
+                  material_p_valid(task.account, task.action), false, 1.0, t, rng);
+    out.done_records.push_back(task.record);
+  }
+  if (working) {
+    // Specialists: each pod's role queue within its capacity today; the central team without a cap.
+    auto serve = [&](std::deque<Task>& q, double* capacity) {
+      while (!q.empty() && q.front().not_before <= t) {
+        const Task task = q.front();
+        if (task.expires <= t) {
+          q.pop_front();
+          rec_.interventions[task.record].status = kExpired;
+          continue;
+        }
+        if (capacity && *capacity < 1.0) break;
+        q.pop_front();
+        if (capacity) *capacity -= 1.0;
+        Rng rng(seed_, Purpose::Specialist, task.account, int64_t(t) * 8 + 3);
+        const ContactId c = w_.most_influential_uncontacted(task.account, t, window);
+        const double p_valid = std::min(1.0, material_p_valid(task.account, task.action) * 1.2);
+        touch_account(out, task.account, c, task.action, sc_.actions[task.action].base_contribution, p_valid, false,
+                      1.0, t, rng);
+        out.done_records.push_back(task.record);
+      }
+    };
+    for (size_t k = 0; k < m.pod_queue.size(); ++k) serve(m.pod_queue[k], &m.pod_capacity_left[k]);
+    serve(m.central_queue, nullptr);
+  }
+  // Demand cards: answered when their time comes (pod presales within today's capacity), closed
+  // unanswered after expiry_days.
+  const Tick expiry = Tick(P.card_expiry_days) * clock().ticks_per_day();
+  DayRow& row = rec_.day(day);
+  size_t keep = 0;
+  for (size_t i = 0; i < m.open_cards.size(); ++i) {
+    const AccountId a = m.open_cards[i];
+    const PodId pod = w_.rep_pod[w_.acct_rep[a]];
+    PodStats& ps = rec_.pods[pod];
+    if (t - m.card_raised[a] >= expiry) {
+      ++ps.cards_expired;
+      m.card_answer[a] = kNever;
+      continue;
+    }
+    bool answer = t >= m.card_answer[a];
+    double* capacity = P.agile && P.presales > 0 ? &m.pod_capacity_left[size_t(pod) * 3 + 0] : nullptr;
+    if (answer && capacity) answer = working && *capacity >= 1.0;
+    if (!answer) { m.open_cards[keep++] = a; continue; }
+    if (capacity) *capacity -= 1.0;
+    ++row.cards_answered;
+    ++ps.cards_answered;
+    ps.cards_reused += m.card_reused[a];
+    ps.response_hours_sum += double(t - m.card_raised[a]) * clock().tick_hours();
+    // The pod keeps the answer for reuse: always with an analyst, otherwise half the time.
+    Rng rng(seed_, Purpose::Cards, a, int64_t(t) * 2);
+    if (P.agile && (P.analyst > 0 || rng.bernoulli(0.5))) m.pod_topic_known[pod][m.card_topic[a]] = 1;
+    m.card_answer[a] = kNever;
+    touch_account(out, a, m.card_contact[a], kCustomTemplate, P.answer_contribution, 1.0, false, 1.0, t, rng);
+  }
+  m.open_cards.resize(keep);
+  merge_out(out, t, day);
+  out.touches.clear();
+}
+
+// ---- credit: payments, write-offs (docs/interventions.md#credit) --------------------------------
+
+void Engine::credit_day(Tick t, int day) {
+  if (sc_.credit.late_share <= 0) return;
+  Impl& m = *m_;
+  DayRow& row = rec_.day(day);
+  const Tick write_off = Tick(sc_.credit.write_off_days) * clock().ticks_per_day();
+  const uint8_t lapse_to = uint8_t(sc_.journey.lapse_to_stage - 1);
+  for (AccountId a = 0; a < w_.accounts(); ++a) {
+    if (w_.arrears_due[a] == kNever) continue;
+    if (t >= w_.arrears_paid[a]) {
+      w_.arrears_due[a] = kNever;
+      w_.exposure[a] = 0;
+      w_.credit_frozen[a] = 0;
+    } else if (t - w_.arrears_due[a] >= write_off) {
+      row.bad_debt += w_.exposure[a];
+      w_.arrears_due[a] = kNever;
+      w_.exposure[a] = 0;
+      w_.credit_frozen[a] = 0;
+      if (is_customer(w_.stage[a])) {  // the customer is lost with its debt
+        const uint8_t from = w_.stage[a];
+        w_.stage[a] = lapse_to;
+        w_.stage_since[a] = t;
+        w_.adopted[a] = 0;
+        w_.last_lapse[a] = t;
+        if (from == kRepeat) ++row.churned;
+        if (from == kTrial) { ++row.trial_lapsed; m.trial_start[a] = kNever; }
+        rec_.event({t, kEvStage, from, lapse_to, w_.acct_rep[a], a, 0, 0});
+      }
+    }
+  }
+}
+
+// ---- outcomes of suggestions, outcome_days after they fired ------------------------------------
+
+void Engine::measure_outcomes(int day, bool final_day) {
+  Impl& m = *m_;
+  const int after = sc_.intervention_outcome_days;
+  const Tick tpd = clock().ticks_per_day();
+  auto& v = rec_.interventions;
+  while (m.next_outcome < v.size() && (v[m.next_outcome].day + after <= day || final_day)) {
+    InterventionRecord& x = v[m.next_outcome++];
+    if (x.account == kNone) continue;
+    x.stage_after = w_.stage[x.account];
+    if (x.day + after <= day) x.ordered = w_.last_order[x.account] >= Tick(x.day) * tpd ? 1 : 0;
+  }
+}
+
+}  // namespace salesim
