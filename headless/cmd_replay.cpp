@@ -111,7 +111,10 @@ int replay(const ReplayOptions& o) {
     for (size_t r = 0; r < R; ++r) {
       vars += fmt::format("{},{},{},{},{},{}", d.labels[t], r, csv_quote(rep_name(r)), csv_quote(pod_name(r)),
                           csv_quote(region_name(r)), d.won_deals[t * R + r]);
-      for (double x : d.at(t, r)) vars += "," + num(x, "{:.10g}");
+      for (double x : d.at(t, r)) {
+        vars += ',';
+        vars += num(x, "{:.10g}");
+      }
       vars += "\n";
     }
   std::string forecasts = "model,level,key,period,actual,forecast\n";
@@ -178,7 +181,10 @@ int replay(const ReplayOptions& o) {
                "CoS", "Gini", "uses, not measured");
     for (const auto& res : results) {
       std::string un;
-      for (PlanVar v : res.unmeasured_uses) un += (un.empty() ? "" : ", ") + std::string(kPlanVarNames[v]);
+      for (PlanVar v : res.unmeasured_uses) {
+        if (!un.empty()) un += ", ";
+        un += kPlanVarNames[v];
+      }
       fmt::print("  {:<22} {:>14.2f} {:>14.2f} {:>14.2f} {:>7.2f}% {:>7.3f}  {}\n", res.name, res.variable_pay, res.base_pay,
                  res.total_pay, 100 * res.cost_of_sales_ratio, res.payout_gini, un.empty() ? "-" : un);
     }
