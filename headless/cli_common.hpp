@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/engine.hpp"
+#include "sim/history.hpp"
 #include "sim/scenario.hpp"
 
 namespace salesim::cli {
@@ -48,5 +49,11 @@ void add_history_commands(CLI::App& app, Runner& selected, const std::string& co
 void add_bench_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 void add_incentive_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 void add_batch_commands(CLI::App& app, Runner& selected, const std::string& command_line);
+void add_replay_commands(CLI::App& app, Runner& selected, const std::string& command_line);
+// `salesim history to-scenario`, registered under the history command (headless/cmd_replay.cpp).
+void add_to_scenario_command(CLI::App& history, Runner& selected);
+
+// Loads a mapping and its files; throws BadInput naming every mapping problem (JSON pointer).
+History load_history_or_throw(const std::string& mapping);
 
 }  // namespace salesim::cli

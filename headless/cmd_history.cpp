@@ -13,6 +13,22 @@
 #include "sim/output.hpp"
 
 namespace salesim::cli {
+
+History load_history_or_throw(const std::string& mapping) {
+  HistoryLoad r = load_history(mapping);
+  if (!r.ok()) {
+    std::string msg;
+    for (const Problem& p : r.mapping_problems) {
+      const bool located = p.where.rfind(mapping, 0) == 0;  // "file:line:col" or the file itself
+      msg += located ? p.str() + "\n" : fmt::format("{}: {}\n", mapping, p.str());
+    }
+    msg += fmt::format("{}: {} problem{} in the mapping; nothing was imported", mapping, r.mapping_problems.size(),
+                       r.mapping_problems.size() == 1 ? "" : "s");
+    throw BadInput(msg);
+  }
+  return std::move(*r.history);
+}
+
 namespace {
 
 // What each problem code means (docs/history.md#problems has the same list).
@@ -59,21 +75,6 @@ const std::map<std::string, std::string>& reason_meanings() {
       {"negative_quantity", "a negative quantity (a return?)"},
   };
   return m;
-}
-
-History load_history_or_throw(const std::string& mapping) {
-  HistoryLoad r = load_history(mapping);
-  if (!r.ok()) {
-    std::string msg;
-    for (const Problem& p : r.mapping_problems) {
-      const bool located = p.where.rfind(mapping, 0) == 0;  // "file:line:col" or the file itself
-      msg += located ? p.str() + "\n" : fmt::format("{}: {}\n", mapping, p.str());
-    }
-    msg += fmt::format("{}: {} problem{} in the mapping; nothing was imported", mapping, r.mapping_problems.size(),
-                       r.mapping_problems.size() == 1 ? "" : "s");
-    throw BadInput(msg);
-  }
-  return std::move(*r.history);
 }
 
 std::string day(int32_t d) { return d == kNoDate ? "-" : Date::from_serial(d).str(); }
@@ -412,6 +413,8 @@ void add_history_commands(CLI::App& app, Runner& selected, const std::string& co
   bt->add_option("--threads", b->opt.threads, "OpenMP threads (default: all cores)")->check(CLI::NonNegativeNumber);
   bt->add_flag("--quiet", b->quiet, "Print only the last line");
   bt->callback([b, &selected] { selected = [b] { return backtest(*b); }; });
+
+  add_to_scenario_command(*hist, selected);
 }
 
 }  // namespace salesim::cli
