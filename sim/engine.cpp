@@ -192,6 +192,11 @@ void Engine::begin_day(int day) {
     const int have = k % 3 == 0 ? P.presales : k % 3 == 1 ? P.customer_success : P.analyst;
     m.pod_capacity_left[k] = P.agile ? have * P.specialist_capacity_per_day : 0.0;
   }
+  for (size_t k = 0; k < 3; ++k) {  // a hierarchy's central departments: the same headcount, pooled
+    const auto& P = sc_.pods;
+    const int have = k == 0 ? P.presales : k == 1 ? P.customer_success : P.analyst;
+    m.central_capacity_left[k] = double(w_.pods()) * have * P.specialist_capacity_per_day;
+  }
 
   // Accounts, in parallel: self-directed journey, trial expiry, churn. docs/model.md#journey
   const Tick t = Tick(day) * clock().ticks_per_day();

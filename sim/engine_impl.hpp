@@ -71,7 +71,8 @@ struct Engine::Impl {
   size_t next_outcome = 0;                          // first intervention record whose outcome is not measured
   std::deque<Task> digital;                         // pushed material, sent at the next tick
   std::vector<std::deque<Task>> pod_queue;          // dispatched to a pod's specialists, [pod * 3 + role]
-  std::deque<Task> central_queue;                   // dispatched to the central team (hierarchy)
+  std::array<std::deque<Task>, 3> central_queue;    // dispatched to the central departments, per role
+  std::array<double, 3> central_capacity_left{};    // today, per role (same headcount as the pods would have)
   std::vector<double> pod_capacity_left;            // today, [pod * 3 + role]
   RepOut support_out;                               // scratch for specialist and digital touches
   // behaviour value (docs/model.md#behaviour-value): the last kValueRing valued touches of each account

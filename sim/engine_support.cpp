@@ -101,7 +101,7 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
       } else {
         x.assignee = fmt::format("central:{}", kSpecialistRoleNames[size_t(role)]);
         const Tick delay = hours_to_ticks(rng.exponential(P.hierarchy_response_hours), clock().tick_hours());
-        m.central_queue.push_back({s.account, s.action, s.rule, t + delay, t + delay + 14 * tpd, record});
+        m.central_queue[size_t(role)].push_back({s.account, s.action, s.rule, t + delay, t + delay + 14 * tpd, record});
       }
       break;
     }
@@ -162,7 +162,8 @@ void Engine::support_phase(Tick t, int day) {
     out.done_records.push_back(task.record);
   }
   if (working) {
-    // Specialists: each pod's role queue within its capacity today; the central team without a cap.
+    // Specialists: each pod's role queue within its capacity today; in a hierarchy the central
+    // departments, with the same headcount pooled, after their coordination delay.
     auto serve = [&](std::deque<Task>& q, double* capacity) {
       while (!q.empty() && q.front().not_before <= t) {
         const Task task = q.front();
@@ -183,7 +184,7 @@ void Engine::support_phase(Tick t, int day) {
       }
     };
     for (size_t k = 0; k < m.pod_queue.size(); ++k) serve(m.pod_queue[k], &m.pod_capacity_left[k]);
-    serve(m.central_queue, nullptr);
+    for (size_t k = 0; k < 3; ++k) serve(m.central_queue[k], &m.central_capacity_left[k]);
   }
   // Demand cards: answered when their time comes (pod presales within today's capacity), closed
   // unanswered after expiry_days.
@@ -200,10 +201,10 @@ void Engine::support_phase(Tick t, int day) {
       continue;
     }
     bool answer = t >= m.card_answer[a];
-    double* capacity = P.agile && P.presales > 0 ? &m.pod_capacity_left[size_t(pod) * 3 + 0] : nullptr;
-    if (answer && capacity) answer = working && *capacity >= 1.0;
+    double& capacity = P.agile && P.presales > 0 ? m.pod_capacity_left[size_t(pod) * 3 + 0] : m.central_capacity_left[0];
+    answer = answer && working && capacity >= 1.0;
     if (!answer) { m.open_cards[keep++] = a; continue; }
-    if (capacity) *capacity -= 1.0;
+    capacity -= 1.0;
     ++row.cards_answered;
     ++ps.cards_answered;
     ps.cards_reused += m.card_reused[a];
