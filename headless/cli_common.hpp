@@ -48,5 +48,6 @@ void add_history_commands(CLI::App& app, Runner& selected, const std::string& co
 void add_bench_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 void add_incentive_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 void add_batch_commands(CLI::App& app, Runner& selected, const std::string& command_line);
+void add_exercise_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 
 }  // namespace salesim::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add_bench_commands(app, selected, command_line);
   add_incentive_commands(app, selected, command_line);
   add_batch_commands(app, selected, command_line);
+  add_exercise_commands(app, selected, command_line);
 
   try {
     app.parse(argc, argv);
