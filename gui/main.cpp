@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "gui/app.hpp"
+#include "gui/exercise_view.hpp"
 #include "gui/scenario_doc.hpp"
 
 using namespace salesim;
@@ -26,8 +27,9 @@ constexpr int kExitOk = 0, kExitInternal = 1, kExitBadInput = 2;
 
 void glfw_error(int code, const char* what) { std::fprintf(stderr, "salesim-gui: GLFW error %d: %s\n", code, what); }
 
+template <class View>
 void drop_callback(GLFWwindow* win, int count, const char** paths) {
-  if (count > 0) static_cast<App*>(glfwGetWindowUserPointer(win))->open_dropped(paths[0]);
+  if (count > 0) static_cast<View*>(glfwGetWindowUserPointer(win))->open_dropped(paths[0]);
 }
 
 void setup_style(float font_px) {
@@ -92,65 +94,19 @@ bool write_png(const std::string& path, int w, int h) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  CLI::App cli{"salesim-gui: explore what-if scenarios of a sales organisation (docs/gui.md)"};
-  AppOptions opt;
-  opt.recovery_path = default_recovery_path();
-  std::string screenshot, panel = "run", size = "1600x1000";
-  int frames = 3, days = -1, threads = 0;
-  bool no_recovery = false, play = false, live = false;
-  std::optional<uint64_t> seed;
-  cli.add_option("scenario", opt.scenario_path, "Scenario file (JSON); default: scenarios/default.json");
-  cli.add_option("--screenshot", screenshot, "Render offscreen, write this PNG (and FILE.json: what was drawn), exit");
-  cli.add_option("--frames", frames, "Frames to render before the screenshot")->check(CLI::Range(1, 1000));
-  cli.add_option("--panel", panel, "Panel to show")->check(CLI::IsMember(panel_names()));
-  cli.add_option("--size", size, "Window size WIDTHxHEIGHT");
-  cli.add_option("--days", days, "Screenshot mode: simulate this many days (default: to the end)")->check(CLI::NonNegativeNumber);
-  cli.add_option("--seed", seed, "Seed for A and B (default: the scenario's)");
-  cli.add_option("--threads", threads, "OpenMP threads per engine (default: all cores but one)")->check(CLI::NonNegativeNumber);
-  cli.add_option("--set", opt.sets, "Override a parameter of A: JSON_POINTER=VALUE");
-  cli.add_option("--set-b", opt.sets_b, "Make B a copy of A with this override (repeatable): JSON_POINTER=VALUE");
-  cli.add_option("--family", opt.family, "Open this parameter family in the scenario panel (e.g. reps, forecast)");
-  cli.add_option("--filter", opt.filter, "Search the parameters for this text");
-  cli.add_option("--account", opt.account, "Account shown in the buying-centre panel")->check(CLI::NonNegativeNumber);
-  cli.add_option("--rep", opt.rep, "Rep selected in the reps and buying-centre panels")->check(CLI::NonNegativeNumber);
-  cli.add_option("--edit", opt.edits, "Edit a parameter as the panel would (validated; refused if invalid): JSON_POINTER=VALUE");
-  cli.add_option("--save", opt.save_as, "Save scenario A (after --set and --edit) to this JSON file, as File > Save A as");
-  cli.add_option("--open", opt.open_after, "Open this scenario file once the app is up, as File > Open would");
-  cli.add_option("--smoothing", opt.smoothing_days, "Chart smoothing window in days: 1, 7 or 28")->check(CLI::IsMember({1, 7, 28}));
-  cli.add_option("--recovery-file", opt.recovery_path, "Where unsaved edits are kept (default ~/.salesim-gui-recovery.json)");
-  cli.add_flag("--no-recovery", no_recovery, "Do not keep or offer unsaved edits");
-  cli.add_flag("--play", play, "Start simulating at once");
-  cli.add_flag("--live", live, "Screenshot mode: simulate while rendering (at --speed) instead of finishing first");
-  cli.add_option("--speed", opt.speed_days_per_s, "Simulated days per second (0: as fast as possible)")->check(CLI::NonNegativeNumber);
-  try {
-    cli.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = cli.exit(e);
-    return rc == 0 ? kExitOk : kExitBadInput;
-  }
-  int width = 0, height = 0;
-  if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 320 || height < 240 || width > 8192 || height > 8192) {
-    std::fprintf(stderr, "salesim-gui: --size %s: expected WIDTHxHEIGHT, e.g. 1600x1000 (at least 320x240)\n", size.c_str());
-    return kExitBadInput;
-  }
-  for (size_t i = 0; i < panel_names().size(); ++i)
-    if (panel_names()[i] == panel) opt.panel = Panel(i);
-  opt.seed = seed;
-  opt.threads = threads;
-  opt.screenshot = !screenshot.empty();
-  // Screenshots neither read nor write the user's recovery file unless one is named explicitly.
-  if (no_recovery || (opt.screenshot && cli.count("--recovery-file") == 0)) opt.recovery_path.clear();
+// The window and the frame loop, for the scenario app and the exercise view alike.
+struct WindowParams {
+  int width, height, frames, days;
+  bool screenshot, live, play;
+  std::string screenshot_path;
+};
 
-  // Load the scenario before opening a window, so bad input is reported without a display.
-  App app(opt);
-  std::string error;
-  if (!app.init(error)) {
-    std::fprintf(stderr, "salesim-gui: %s\n", error.c_str());
-    return kExitBadInput;
-  }
-  if (!error.empty()) std::fprintf(stderr, "salesim-gui: %s\n(showing the problems in the window)\n", error.c_str());
-
+template <class View>
+int run_window(View& app, const WindowParams& p) {
+  const int width = p.width, height = p.height, frames = p.frames, days = p.days;
+  const bool live = p.live, play = p.play;
+  const std::string& screenshot = p.screenshot_path;
+  struct { bool screenshot; } opt{p.screenshot};
   glfwSetErrorCallback(glfw_error);
   if (!glfwInit()) {
     std::fprintf(stderr, "salesim-gui: cannot open a window (no display?). For screenshots without a screen run: "
@@ -168,7 +124,7 @@ int main(int argc, char** argv) {
   glfwMakeContextCurrent(window);
   glfwSwapInterval(opt.screenshot ? 0 : 1);
   glfwSetWindowUserPointer(window, &app);
-  glfwSetDropCallback(window, drop_callback);
+  glfwSetDropCallback(window, drop_callback<View>);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -248,4 +204,90 @@ int main(int argc, char** argv) {
   glfwDestroyWindow(window);
   glfwTerminate();
   return rc;
+}
+
+int main(int argc, char** argv) {
+  CLI::App cli{"salesim-gui: explore what-if scenarios of a sales organisation (docs/gui.md)"};
+  AppOptions opt;
+  opt.recovery_path = default_recovery_path();
+  std::string screenshot, panel = "run", size = "1600x1000";
+  int frames = 3, days = -1, threads = 0;
+  bool no_recovery = false, play = false, live = false;
+  std::optional<uint64_t> seed;
+  cli.add_option("scenario", opt.scenario_path, "Scenario file (JSON); default: scenarios/default.json");
+  cli.add_option("--screenshot", screenshot, "Render offscreen, write this PNG (and FILE.json: what was drawn), exit");
+  cli.add_option("--frames", frames, "Frames to render before the screenshot")->check(CLI::Range(1, 1000));
+  std::vector<std::string> panels = panel_names();
+  panels.push_back("play");
+  panels.push_back("debrief");
+  cli.add_option("--panel", panel, "Panel to show (with --exercise: play or debrief)")->check(CLI::IsMember(panels));
+  ExerciseViewOptions xo;
+  cli.add_option("--exercise", xo.exercise_path, "Play this exercise turn by turn (docs/exercises.md) instead of exploring a scenario");
+  cli.add_option("--decisions", xo.decisions_path, "With --exercise: a recorded decisions file, played in the screenshot mode");
+  cli.add_option("--turn", xo.turn, "With --exercise --panel play: show the start of this turn (earlier turns played)");
+  cli.add_option("--size", size, "Window size WIDTHxHEIGHT");
+  cli.add_option("--days", days, "Screenshot mode: simulate this many days (default: to the end)")->check(CLI::NonNegativeNumber);
+  cli.add_option("--seed", seed, "Seed for A and B (default: the scenario's)");
+  cli.add_option("--threads", threads, "OpenMP threads per engine (default: all cores but one)")->check(CLI::NonNegativeNumber);
+  cli.add_option("--set", opt.sets, "Override a parameter of A: JSON_POINTER=VALUE");
+  cli.add_option("--set-b", opt.sets_b, "Make B a copy of A with this override (repeatable): JSON_POINTER=VALUE");
+  cli.add_option("--family", opt.family, "Open this parameter family in the scenario panel (e.g. reps, forecast)");
+  cli.add_option("--filter", opt.filter, "Search the parameters for this text");
+  cli.add_option("--account", opt.account, "Account shown in the buying-centre panel")->check(CLI::NonNegativeNumber);
+  cli.add_option("--rep", opt.rep, "Rep selected in the reps and buying-centre panels")->check(CLI::NonNegativeNumber);
+  cli.add_option("--edit", opt.edits, "Edit a parameter as the panel would (validated; refused if invalid): JSON_POINTER=VALUE");
+  cli.add_option("--save", opt.save_as, "Save scenario A (after --set and --edit) to this JSON file, as File > Save A as");
+  cli.add_option("--open", opt.open_after, "Open this scenario file once the app is up, as File > Open would");
+  cli.add_option("--smoothing", opt.smoothing_days, "Chart smoothing window in days: 1, 7 or 28")->check(CLI::IsMember({1, 7, 28}));
+  cli.add_option("--recovery-file", opt.recovery_path, "Where unsaved edits are kept (default ~/.salesim-gui-recovery.json)");
+  cli.add_flag("--no-recovery", no_recovery, "Do not keep or offer unsaved edits");
+  cli.add_flag("--play", play, "Start simulating at once");
+  cli.add_flag("--live", live, "Screenshot mode: simulate while rendering (at --speed) instead of finishing first");
+  cli.add_option("--speed", opt.speed_days_per_s, "Simulated days per second (0: as fast as possible)")->check(CLI::NonNegativeNumber);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = cli.exit(e);
+    return rc == 0 ? kExitOk : kExitBadInput;
+  }
+  int width = 0, height = 0;
+  if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 320 || height < 240 || width > 8192 || height > 8192) {
+    std::fprintf(stderr, "salesim-gui: --size %s: expected WIDTHxHEIGHT, e.g. 1600x1000 (at least 320x240)\n", size.c_str());
+    return kExitBadInput;
+  }
+  WindowParams wp{width, height, frames, days, !screenshot.empty(), live, play, screenshot};
+  if (!xo.exercise_path.empty()) {
+    xo.panel = cli.count("--panel") ? panel : "play";
+    xo.threads = threads;
+    xo.screenshot = !screenshot.empty();
+    ExerciseView view(xo);
+    std::string error;
+    if (!view.init(error)) {
+      std::fprintf(stderr, "salesim-gui: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+    return run_window(view, wp);
+  }
+  if (!xo.decisions_path.empty() || panel == "play" || panel == "debrief") {
+    std::fprintf(stderr, "salesim-gui: --decisions and --panel %s need --exercise FILE\n", panel.c_str());
+    return kExitBadInput;
+  }
+  for (size_t i = 0; i < panel_names().size(); ++i)
+    if (panel_names()[i] == panel) opt.panel = Panel(i);
+  opt.seed = seed;
+  opt.threads = threads;
+  opt.screenshot = !screenshot.empty();
+  // Screenshots neither read nor write the user's recovery file unless one is named explicitly.
+  if (no_recovery || (opt.screenshot && cli.count("--recovery-file") == 0)) opt.recovery_path.clear();
+
+  // Load the scenario before opening a window, so bad input is reported without a display.
+  App app(opt);
+  std::string error;
+  if (!app.init(error)) {
+    std::fprintf(stderr, "salesim-gui: %s\n", error.c_str());
+    return kExitBadInput;
+  }
+  if (!error.empty()) std::fprintf(stderr, "salesim-gui: %s\n(showing the problems in the window)\n", error.c_str());
+
+  return run_window(app, wp);
 }

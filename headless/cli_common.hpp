@@ -55,5 +55,6 @@ void add_to_scenario_command(CLI::App& history, Runner& selected);
 
 // Loads a mapping and its files; throws BadInput naming every mapping problem (JSON pointer).
 History load_history_or_throw(const std::string& mapping);
+void add_exercise_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 
 }  // namespace salesim::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add_incentive_commands(app, selected, command_line);
   add_batch_commands(app, selected, command_line);
   add_replay_commands(app, selected, command_line);
+  add_exercise_commands(app, selected, command_line);
 
   try {
     app.parse(argc, argv);

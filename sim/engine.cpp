@@ -1003,3 +1003,34 @@ uint64_t Engine::state_hash() const {
 }
 
 }  // namespace salesim
+
+// ---- changing parameters between steps (exercises; docs/exercises.md) -------------------------
+
+namespace salesim {
+
+void Engine::adjust(const Scenario& next, PolicySet replacements) {
+  Impl& m = *m_;
+  const int old_window = sc_.circuit_breaker.window_days;
+  sc_ = next;
+  if (replacements.demand) pol_.demand = std::move(replacements.demand);
+  if (replacements.forecast) pol_.forecast = std::move(replacements.forecast);
+  if (replacements.behaviour) {
+    pol_.behaviour = std::move(replacements.behaviour);
+    pol_.behaviour->init(w_);
+  }
+  if (replacements.interventions) {
+    pol_.interventions = std::move(replacements.interventions);
+    pol_.interventions->init(w_);
+  }
+  // The breaker's window holds one count per day of the window: a new length starts it afresh.
+  if (sc_.circuit_breaker.window_days != old_window)
+    for (auto& win : m.suggestion_window) win.assign(size_t(sc_.circuit_breaker.window_days), 0);
+  if (replacements.incentive) {
+    pol_.incentive = std::move(replacements.incentive);
+    m.recompute_every =
+        std::max<Tick>(1, Tick(std::llround(pol_.incentive->recompute_hours() / clock().tick_hours())));
+    recompute_incentives();
+  }
+}
+
+}  // namespace salesim

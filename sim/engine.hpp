@@ -89,6 +89,17 @@ class Engine {
   Recorder rec_;
   Tick tick_ = 0;
   std::unique_ptr<Impl> m_;
+
+ public:
+  // ---- changing parameters between steps (exercises, sim/exercise.hpp) ------------------------
+  // Replaces the engine's scenario by `next` and swaps in every policy given in `replacements`
+  // (null members keep the current policy). `next` must describe the same world: the sections the
+  // world, the signals and the state arrays are built from (clock, regions, SKUs, roles, accounts,
+  // pods, rep count and skills, seed, signals, forecast buckets) must be unchanged; the caller checks
+  // that (sim/exercise.cpp: exercise_fixed_pointers). Parameters the engine reads as sc_.x during the
+  // run apply from the next step; a policy that baked parameters in at construction must be rebuilt by
+  // the caller and passed here. docs/exercises.md#how-decisions-reach-the-engine
+  void adjust(const Scenario& next, PolicySet replacements);
 };
 
 }  // namespace salesim

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 namespace salesim {
 
@@ -38,10 +39,12 @@ double gini(std::vector<double> v) {
 }
 
 std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::vector<RegionId>& rep_region,
-                                const std::vector<double>& rep_revenue) const {
+                                const std::vector<double>& rep_revenue, int days_done) const {
+  const size_t nd = days_done < 0 ? days_.size() : std::min(days_.size(), size_t(days_done));
+  const std::span<const DayRow> rows(days_.data(), nd);  // the days counted
   DayRow t;
   double customer_days = 0;
-  for (const auto& d : days_) {
+  for (const auto& d : rows) {
     t.revenue += d.revenue; t.cogs += d.cogs; t.payouts += d.payouts; t.lost_revenue += d.lost_revenue;
     t.orders += d.orders; t.lines += d.lines; t.short_lines += d.short_lines;
     t.visits += d.visits; t.valid_visits += d.valid_visits;
@@ -53,10 +56,10 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
     t.credit_blocked_orders += d.credit_blocked_orders; t.bad_debt += d.bad_debt; t.discount_given += d.discount_given;
     customer_days += d.customers;
   }
-  const double n_days = double(days_.size());
+  const double n_days = double(rows.size());
   const double months = n_days / (365.25 / 12.0);
   double inv_sum = 0;
-  for (const auto& d : days_) inv_sum += d.inventory_value;
+  for (const auto& d : rows) inv_sum += d.inventory_value;
   const double mean_customers = n_days > 0 ? customer_days / n_days : 0;
   auto ratio = [](double a, double b) { return b > 0 ? a / b : std::nan(""); };
   const double visit_cost = double(t.visits) * cost_per_visit;

@@ -103,8 +103,10 @@ class Recorder {
 
   // KPIs over the whole run; definitions in docs/model.md#kpis.
   // rep_region: region of each rep, for the regional variance of output.
+  // days_done >= 0: KPIs of the first days_done days only (the run so far, as an exercise shows it
+  // between turns; counters such as retention cohorts are cumulative anyway).
   std::vector<Kpi> kpis(size_t reps, double cost_per_visit, const std::vector<RegionId>& rep_region = {},
-                        const std::vector<double>& rep_revenue = {}) const;
+                        const std::vector<double>& rep_revenue = {}, int days_done = -1) const;
   double median_basket() const;
 
  private:
