@@ -1022,6 +1022,10 @@ void Engine::adjust(const Scenario& next, PolicySet replacements) {
     pol_.interventions = std::move(replacements.interventions);
     pol_.interventions->init(w_);
   }
+  // Pods: a new organisation or headcount applies from now on; more card topics start unknown.
+  w_.pod_specialists.assign(w_.pods(), uint32_t(sc_.pods.specialists()));
+  for (PodStats& p : rec_.pods) p.specialists = uint32_t(sc_.pods.specialists());
+  for (auto& known : m.pod_topic_known) known.resize(size_t(sc_.pods.card_topics), 0);
   // The breaker's window holds one count per day of the window: a new length starts it afresh.
   if (sc_.circuit_breaker.window_days != old_window)
     for (auto& win : m.suggestion_window) win.assign(size_t(sc_.circuit_breaker.window_days), 0);
