@@ -1,6 +1,7 @@
 // salesim bench: throughput of whole runs (a benchmark is a program, not a timed test).
 // docs/performance.md records its output with the command that produced it.
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <fmt/format.h>
 #include <memory>
@@ -13,7 +14,7 @@ namespace salesim::cli {
 namespace {
 
 struct BenchOptions {
-  std::vector<std::string> scenarios{"scenarios/default.json"};
+  std::vector<std::string> scenarios{"scenarios/default.json", "scenarios/bench-large.json"};
   std::vector<int> threads{1, 2};
   std::vector<std::string> sets;
   int repeat = 3;
@@ -26,8 +27,8 @@ double peak_rss_mib() {
 }
 
 int bench(const BenchOptions& o) {
-  fmt::print("{:<34} {:>7} {:>9} {:>10} {:>10} {:>16} {:>14}\n", "scenario", "threads", "accounts", "ticks",
-             "best s", "account-ticks/s", "peak RSS MiB");
+  fmt::print("{:<34} {:>7} {:>9} {:>10} {:>10} {:>16} {:>14} {:>13}\n", "scenario", "threads", "accounts", "ticks",
+             "best s", "account-ticks/s", "peak RSS MiB", "B/account");
   for (const auto& path : o.scenarios) {
     const Scenario sc = load_or_throw(path, o.sets);
     double one_thread = 0;
@@ -45,11 +46,14 @@ int bench(const BenchOptions& o) {
       }
       const double rate = double(accounts) * double(ticks) / best;
       if (t == 1) one_thread = best;
-      fmt::print("{:<34} {:>7} {:>9} {:>10} {:>10.3f} {:>16.3e} {:>14.0f}{}\n", path, t, accounts, ticks, best, rate,
-                 peak_rss_mib(), t != 1 && one_thread > 0 ? fmt::format("  speed-up {:.2f}x", one_thread / best) : "");
+      fmt::print("{:<34} {:>7} {:>9} {:>10} {:>10.3f} {:>16.3e} {:>14.0f} {:>13.0f}{}\n", path, t, accounts, ticks, best,
+                 rate, peak_rss_mib(), peak_rss_mib() * 1024.0 * 1024.0 / double(std::max<size_t>(1, accounts)),
+                 t != 1 && one_thread > 0 ? fmt::format("  speed-up {:.2f}x", one_thread / best) : "");
+      std::fflush(stdout);
     }
   }
-  fmt::print("(best of {} runs each, including world build; peak RSS is the process's so far)\n", o.repeat);
+  fmt::print("(best of {} runs each, including world build; peak RSS is the process's so far, so list scenarios\n"
+             " from small to large; B/account = peak RSS / accounts, everything included)\n", o.repeat);
   return kExitOk;
 }
 
@@ -58,7 +62,7 @@ int bench(const BenchOptions& o) {
 void add_bench_commands(CLI::App& app, Runner& selected, const std::string&) {
   auto o = std::make_shared<BenchOptions>();
   auto* b = app.add_subcommand("bench", "Measure simulation throughput (account-ticks per second) and memory");
-  b->add_option("scenarios", o->scenarios, "Scenario files (default: scenarios/default.json)");
+  b->add_option("scenarios", o->scenarios, "Scenario files (default: scenarios/default.json scenarios/bench-large.json)");
   b->add_option("--threads", o->threads, "Thread counts to measure (default: 1 2)")->delimiter(',');
   b->add_option("--repeat", o->repeat, "Runs per measurement; the best is reported (default: 3)");
   b->add_option("--set", o->sets, "Override a parameter: JSON_POINTER=VALUE");
