@@ -222,12 +222,16 @@ class Dynamic final : public PlanBase {
               {kVarChannelHealth, w["channel_health"], r["channel_health"]},
               {kVarSynergy, w["synergy"], r["synergy"]},
               {kVarComplaintRate, w["complaint_rate"], r["complaint_rate"]},
-              {kVarChurnWarnings, w["churn_warnings"], r["churn_warnings"]}};
+              {kVarChurnWarnings, w["churn_warnings"], r["churn_warnings"]},
+              {kVarPoachingComplaints, w["poaching_complaints"], 0.0}};
     lo_ = p["multiplier_min"];
     hi_ = p["multiplier_max"];
+    poach_weight_ = w["poaching_complaints"];
   }
   std::vector<PlanVar> own_uses() const override {
-    return {kVarRevenue, kVarClv, kVarChannelHealth, kVarSynergy, kVarComplaintRate, kVarChurnWarnings};
+    std::vector<PlanVar> v = {kVarRevenue, kVarClv, kVarChannelHealth, kVarSynergy, kVarComplaintRate, kVarChurnWarnings};
+    if (poach_weight_ != 0) v.push_back(kVarPoachingComplaints);  // only plans that price poaching show it
+    return v;
   }
   double multiplier(const PlanVars& x) const {
     double m = 1.0;
@@ -254,13 +258,15 @@ class Dynamic final : public PlanBase {
     for (const auto& t : terms_)
       if (t.var == kVarChannelHealth) retain += std::max(0.0, t.weight);
       else if (t.var == kVarChurnWarnings) retain += std::max(0.0, -t.weight);
-    return {rate_ * m, 0, 0, rate_ * retain};
+    // One more complaint moves the multiplier by the weight, on the month's expected commission base.
+    const double base = nan(x[kVarExpectedRevenue]) ? x[kVarRevenue] : x[kVarExpectedRevenue];
+    return {rate_ * m, 0, 0, rate_ * retain, rate_ * base * poach_weight_};
   }
   double recompute_hours() const override { return hours_; }
 
  private:
   struct Term { PlanVar var; double weight, reference; };
-  double rate_, hours_, lo_, hi_;
+  double rate_, hours_, lo_, hi_, poach_weight_ = 0;
   std::vector<Term> terms_;
 };
 

@@ -109,6 +109,8 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   m.pod_capacity_left.assign(w_.pods() * 3, 0.0);
   m.discount_pending.assign(A, 0.f);
   m.discount_ready.assign(A, kNever);
+  m.poached_by.assign(A, kNone);
+  m.poached_until.assign(A, kNever);
   rec_.pods.assign(w_.pods(), {});
   for (RepId r = 0; r < R; ++r) ++rec_.pods[w_.rep_pod[r]].members;
   for (PodId p = 0; p < w_.pods(); ++p) rec_.pods[p].specialists = w_.pod_specialists[p];
@@ -225,6 +227,7 @@ void Engine::begin_day(int day) {
       double h = C.base_per_day * std::exp(C.neglect_per_month * std::max(0.0, since_valid - C.service_days) / 30.0);
       h *= 1.0 + C.promo_sensitivity * sig_.promo_at(day, w_.acct_region[a]) * w_.acct_price_sens[a];
       if (t - w_.last_stockout[a] < stockout_ticks) h *= C.stockout_multiplier;
+      if (m.poached_until[a] > t) h *= sc_.reps.poach_churn_multiplier;  // two reps chase the customer
       if (u < h) to = lapse_to;
     }
     if (to != st) {
@@ -262,6 +265,7 @@ void Engine::begin_day(int day) {
   credit_day(t, day);
   measure_outcomes(day, false);
   interventions(t, day);
+  poaching(t, day);
 }
 
 void Engine::end_day(int day) {
@@ -677,7 +681,8 @@ void Engine::fulfil(Tick t, int day) {
     const PendingOrder& o = m.pending[size_t(i)];
     const auto& lines = m.baskets[size_t(i)];
     const AccountId a = o.account;
-    const RepId r = w_.acct_rep[a];
+    // The revenue credit goes to a poacher while the poaching lasts (docs/incentives.md#poaching).
+    const RepId r = m.poached_until[a] > t ? m.poached_by[a] : w_.acct_rep[a];
     const RegionId g = w_.acct_region[a];
     // A customer orders at most once per tick: a visit order replaces a spontaneous one.
     if (!o.via_visit && w_.last_order[a] == t) continue;
@@ -709,6 +714,8 @@ void Engine::fulfil(Tick t, int day) {
     }
     if (revenue <= 0) continue;  // nothing could be shipped: no order
     ++row.orders;
+    m.orders_total += 1;
+    m.revenue_total += revenue;
     row.revenue += revenue;
     row.cogs += cogs;
     row.discount_given += list_revenue - revenue;
@@ -789,6 +796,7 @@ PlanVars Engine::plan_variables(RepId r, Tick t) const {
   if (ps.first_order_revenue > 0) x[kVarFirstOrderMargin] = ps.first_order_gross_profit / ps.first_order_revenue;
   x[kVarClawbackBase] = ps.clawback_base;
   x[kVarNewProductRevenue] = ps.new_product_revenue;
+  x[kVarPoachingComplaints] = ps.poaching_complaints;
   if (ps.lines > 0) x[kVarComplaintRate] = double(ps.short_lines) / ps.lines;
   if (ps.ordering_accounts > 0) x[kVarSynergy] = double(ps.category_hits) / double(ps.ordering_accounts);
   // Pod revenue and size: set by all_plan_variables, which sums each pod once.
@@ -996,6 +1004,7 @@ uint64_t Engine::state_hash() const {
   add(m_->engaged_at);
   add(m_->card_answer);
   add(m_->discount_ready);
+  add(m_->poached_until);
   for (const Kpi& k : kpis()) XXH64_update(h, &k.value, sizeof k.value);
   const uint64_t out = XXH64_digest(h);
   XXH64_freeState(h);

@@ -67,6 +67,7 @@ class Engine {
   // Stage changes, orders, cards, discounts and done tasks of one RepOut, in its order; clears them.
   void merge_out(RepOut& out, Tick t, int day);
   void credit_day(Tick t, int day);
+  void poaching(Tick t, int day);
   void measure_outcomes(int day, bool final_day);
   // The physics of one touch of account a's contact c (docs/model.md#touch): valid with p_valid, then
   // the action's decayed value moves the journey. Writes only account a's state and `out`.

@@ -88,6 +88,10 @@ struct Engine::Impl {
   std::vector<std::vector<uint8_t>> pod_topic_known;  // [pod][topic]
   std::vector<float> discount_pending;              // per account: approved discount waiting for the manager
   std::vector<Tick> discount_ready;                 // per account: when the manager's approval arrives
+  // poaching (docs/incentives.md#poaching): who takes an account's revenue credit, and until when
+  std::vector<RepId> poached_by;
+  std::vector<Tick> poached_until;
+  double revenue_total = 0, orders_total = 0;       // running, for a rep's estimate of an order's value
   int month_start_day = 0;
   uint32_t order_seq = 0;
   // incentives (docs/incentives.md)

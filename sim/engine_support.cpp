@@ -253,6 +253,48 @@ void Engine::credit_day(Tick t, int day) {
   }
 }
 
+// ---- poaching (docs/incentives.md#poaching) ------------------------------------------------------
+
+void Engine::poaching(Tick t, int day) {
+  const auto& P = sc_.reps;
+  if (P.poach_propensity <= 0 || !clock().rep_workday(day)) return;
+  Impl& m = *m_;
+  DayRow& row = rec_.day(day);
+  const Tick until = t + Tick(P.poach_duration_days) * clock().ticks_per_day();
+  const double order_value = m.orders_total > 0 ? m.revenue_total / m.orders_total : 100.0;
+  const AccountId A = AccountId(w_.accounts());
+  for (RepId r = 0; r < w_.reps(); ++r) {
+    if (day < w_.rep_hire_day[r]) continue;
+    Rng rng(seed_, Purpose::Poaching, r, day);
+    if (!rng.bernoulli(P.poach_propensity)) continue;
+    // The rep looks at a few accounts of other reps (another region's with cross_region_share) and
+    // goes for the biggest repeat customer among them.
+    const bool cross = rng.bernoulli(P.poach_cross_region_share);
+    AccountId target = kNone;
+    for (int k = 0; k < 8; ++k) {
+      const AccountId a = AccountId(rng.below(A));
+      if (w_.acct_rep[a] == r || w_.stage[a] != kRepeat || m.poached_until[a] > t) continue;
+      if ((w_.acct_region[a] != w_.rep_region[r]) != cross) continue;
+      if (target == kNone || w_.acct_size[a] > w_.acct_size[target]) target = a;
+    }
+    if (target == kNone) continue;
+    // Gain: the plan's pay for the account's expected revenue over the poaching; penalty: the plan's
+    // price of a complaint times its chance. Bounded rationality: a noisy estimate of the gain.
+    const PlanSignals& sig = m.incentives[r];
+    const double revenue = w_.acct_size[target] * m.region_rate[w_.acct_region[target]] * order_value * P.poach_duration_days;
+    const double gain = sig.per_revenue * revenue * std::exp(P.poach_noise * rng.normal());
+    const double penalty = P.poach_complaint_probability * std::max(0.0, -sig.per_poaching_complaint);
+    if (gain <= penalty) continue;
+    m.poached_by[target] = r;
+    m.poached_until[target] = until;
+    ++row.poached;
+    if (rng.bernoulli(P.poach_complaint_probability)) {
+      ++row.poaching_complaints;
+      ++m.period[r].poaching_complaints;
+    }
+  }
+}
+
 // ---- outcomes of suggestions, outcome_days after they fired ------------------------------------
 
 void Engine::measure_outcomes(int day, bool final_day) {

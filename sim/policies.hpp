@@ -80,18 +80,19 @@ class ForecastModel {
 enum PlanVar : uint8_t {
   kVarRevenue, kVarNewCustomers, kVarFirstOrderMargin, kVarNewCustomerRetention, kVarClawbackBase,
   kVarPodRevenue, kVarPodSize, kVarClv, kVarChannelHealth, kVarSynergy, kVarComplaintRate, kVarChurnWarnings,
-  kVarNewProductRevenue, kVarRegionInventoryDays, kVarExpectedRevenue, kPlanVars
+  kVarNewProductRevenue, kVarRegionInventoryDays, kVarExpectedRevenue, kVarPoachingComplaints, kPlanVars
 };
 constexpr std::array<std::string_view, kPlanVars> kPlanVarNames = {
     "revenue", "new_customers", "first_order_margin", "new_customer_retention", "clawback_base",
     "pod_revenue", "pod_size", "clv_index", "channel_health", "synergy", "complaint_rate", "churn_warnings",
-    "new_product_revenue", "region_inventory_days", "expected_revenue"};
+    "new_product_revenue", "region_inventory_days", "expected_revenue", "poaching_complaints"};
 using PlanVars = std::array<double, kPlanVars>;  // NaN where not measurable (e.g. no new customers)
 
 struct RepPeriodStats {
   double revenue = 0, gross_profit = 0, new_product_revenue = 0;
   double first_order_revenue = 0, first_order_gross_profit = 0, clawback_base = 0;
   uint32_t visits = 0, valid_visits = 0, new_customers = 0, churned_customers = 0, lines = 0, short_lines = 0;
+  uint32_t poaching_complaints = 0;  // complaints against this rep as a poacher
   uint64_t category_hits = 0, ordering_accounts = 0;  // for cross-category synergy
 };
 
@@ -112,8 +113,10 @@ struct PayoutStatement {
 // What one more unit of an outcome is worth to a rep now, in CNY of pay (reps respond to the plan):
 // per CNY of revenue; per first order; per trial customer who adopts (keeps buying); per CNY of an
 // at-risk customer's revenue kept from churning.
+// per_poaching_complaint: pay change per complaint against the rep (negative penalises poaching).
 struct PlanSignals {
   double per_revenue = 0, per_new_customer = 0, per_adopted_customer = 0, per_retained_revenue = 0;
+  double per_poaching_complaint = 0;
 };
 
 class IncentivePlan {

@@ -53,7 +53,7 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
     t.suggestions += d.suggestions; t.accepted += d.accepted; t.degraded += d.degraded; t.tasks_done += d.tasks_done;
     t.forecast_ape_sum += d.forecast_ape_sum; t.forecast_cells += d.forecast_cells;
     t.cards_raised += d.cards_raised; t.cards_answered += d.cards_answered; t.discounts += d.discounts;
-    t.credit_blocked_orders += d.credit_blocked_orders; t.bad_debt += d.bad_debt; t.discount_given += d.discount_given;
+    t.credit_blocked_orders += d.credit_blocked_orders; t.poached += d.poached; t.poaching_complaints += d.poaching_complaints; t.bad_debt += d.bad_debt; t.discount_given += d.discount_given;
     customer_days += d.customers;
   }
   const double n_days = double(rows.size());
@@ -133,6 +133,8 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
       {"discount_given", t.discount_given, "CNY", "Revenue given away as negotiated discounts (docs/pods.md#discounts)."},
       {"bad_debt", t.bad_debt, "CNY", "Revenue shipped to accounts whose invoices were written off (docs/interventions.md#credit)."},
       {"credit_blocked_orders", double(t.credit_blocked_orders), "orders", "Orders refused because the account's credit was frozen."},
+      {"poached_accounts", double(t.poached), "accounts", "Accounts another rep took the revenue credit of (docs/incentives.md#poaching)."},
+      {"poaching_complaints", double(t.poaching_complaints), "complaints", "Complaints by reps whose accounts were poached."},
       {"visit_quality", ratio(visit_quality_sum, double(visit_quality_n)), "score",
        "Mean composite of a valid visit's sub-dimensions: needs discovery, objection handling, decision-chain influence (0-1)."},
       {"specialist_cost", specialist_cost, "CNY", "Cost of the pods' specialists (presales, customer success, analysts)."},

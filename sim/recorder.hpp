@@ -67,6 +67,7 @@ struct DayRow {
   double forecast_units = 0, actual_units = 0;  // all series of the bucket closed today (0 on other days)
   uint32_t cards_raised = 0, cards_answered = 0, discounts = 0, credit_blocked_orders = 0;
   double bad_debt = 0, discount_given = 0;      // CNY
+  uint32_t poached = 0, poaching_complaints = 0;
 };
 
 struct Kpi { std::string name; double value; std::string unit; std::string description; };

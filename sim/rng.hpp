@@ -11,7 +11,7 @@ enum class Purpose : uint32_t {
   WorldBuild = 1, RepTraits, AccountTraits, ContactTraits,
   Signals, Order, Basket, Touch, Plan, Journey, Churn, Trial,
   Forecast, Intervention, Incentive, Acceptance,
-  Credit, Cards, Discount, VisitDimensions, Specialist,
+  Credit, Cards, Discount, VisitDimensions, Specialist, Poaching,
 };
 
 // SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer that passes BigCrush.

@@ -196,6 +196,15 @@ Scenario build(const json& d, const std::string& source) {
             r["ramp_start"], r["b_tier_skill_multiplier"], r["cost_per_visit_cny"], r["base_salary_cny_month"],
             r["evaluation"] == "behaviour_value", r["attrition_per_month"], r["pay_fairness_sensitivity"],
             r["top_performer_attrition_multiplier"], r["vacancy_days"], r["effort_floor"], r["effort_scale"]};
+  {
+    const auto& q = r["poaching"];
+    s.reps.poach_propensity = q["propensity"];
+    s.reps.poach_duration_days = q["duration_days"];
+    s.reps.poach_cross_region_share = q["cross_region_share"];
+    s.reps.poach_complaint_probability = q["complaint_probability"];
+    s.reps.poach_churn_multiplier = q["churn_multiplier"];
+    s.reps.poach_noise = q["noise"];
+  }
   s.pod_size = d["pods"]["size"];
   {
     const auto& P = d["pods"];

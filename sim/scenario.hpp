@@ -29,6 +29,11 @@ struct RepsSpec {
   double attrition_per_month = 0.012, pay_fairness_sensitivity = 2.0, top_performer_attrition_multiplier = 2.8;
   int vacancy_days = 30;
   double effort_floor = 0.7, effort_scale = 0.02;
+  // /reps/poaching (docs/incentives.md#poaching)
+  double poach_propensity = 0;
+  int poach_duration_days = 30;
+  double poach_cross_region_share = 0.5, poach_complaint_probability = 0.6, poach_churn_multiplier = 1.3,
+         poach_noise = 0.3;
 };
 struct AccountsSpec {
   double per_rep = 86;
