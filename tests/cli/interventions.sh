@@ -39,7 +39,9 @@ for want in [("scans drop: revisit", "task"), ("scans drop: revisit", "push_mate
 statuses = {"accepted", "ignored", "degraded", "done", "expired", "applied"}
 for r in rows:
     if r["status"] not in statuses: problems.append(f"status {r['status']!r}"); break
-    if r["degraded"] not in ("0", "1") or (r["degraded"] == "1") != (r["status"] == "degraded"):
+    # A degraded task stays "degraded" unless the brief took it up and it then expired.
+    if r["degraded"] not in ("0", "1") or (r["status"] == "degraded" and r["degraded"] != "1") or \
+       (r["degraded"] == "1" and r["status"] not in ("degraded", "expired")):
         problems.append(f"degraded {r['degraded']!r} with status {r['status']!r}"); break
     if not (0 <= int(r["day"]) < 112): problems.append(f"day {r['day']}"); break
     k, a = r["kind"], r["assignee"]
