@@ -14,6 +14,13 @@ namespace salesim {
 
 namespace {
 Tick hours_to_ticks(double hours, double tick_hours) { return Tick(std::ceil(std::max(0.0, hours) / tick_hours)); }
+// A specialist queue is served in order of readiness: each dispatch has its own random delay, so
+// appending would let one long delay at the front hold back every task behind it.
+void enqueue(std::deque<Task>& q, const Task& task) {
+  const auto at = std::upper_bound(q.begin(), q.end(), task.not_before,
+                                   [](Tick x, const Task& y) { return x < y.not_before; });
+  q.insert(at, task);
+}
 }  // namespace
 
 // ---- merging what reps, specialists and pushes did (serial, in a fixed order) ------------------
@@ -97,11 +104,11 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
       if (P.agile && have > 0) {
         x.assignee = fmt::format("pod:{}/{}", pod, kSpecialistRoleNames[size_t(role)]);
         const Tick delay = hours_to_ticks(rng.exponential(P.pod_response_hours), clock().tick_hours());
-        m.pod_queue[size_t(pod) * 3 + size_t(role)].push_back({s.account, s.action, s.rule, t + delay, t + 14 * tpd, record});
+        enqueue(m.pod_queue[size_t(pod) * 3 + size_t(role)], {s.account, s.action, s.rule, t + delay, t + 14 * tpd, record});
       } else {
         x.assignee = fmt::format("central:{}", kSpecialistRoleNames[size_t(role)]);
         const Tick delay = hours_to_ticks(rng.exponential(P.hierarchy_response_hours), clock().tick_hours());
-        m.central_queue[size_t(role)].push_back({s.account, s.action, s.rule, t + delay, t + delay + 14 * tpd, record});
+        enqueue(m.central_queue[size_t(role)], {s.account, s.action, s.rule, t + delay, t + delay + 14 * tpd, record});
       }
       break;
     }
