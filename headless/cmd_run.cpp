@@ -1,12 +1,16 @@
 // salesim run | validate | schema. docs/cli.md#run
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <fmt/format.h>
 #include <memory>
 #include <optional>
 
 #include "headless/cli_common.hpp"
 #include "models/registry.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/output.hpp"
 
 namespace salesim::cli {
@@ -19,19 +23,83 @@ struct RunOptions {
   int threads = 0;
   bool quiet = false;
   std::string command_line;
+  int checkpoint_every = 0;  // days; 0 = none
+  int keep_checkpoints = 2;
+  std::string resume;        // checkpoint file to continue from
 };
+
+// --resume: the checkpoint's bytes, checked whole (magic, format, checksum) before the engine is built.
+std::string read_checkpoint_or_throw(const std::string& path, CheckpointHeader& h) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw BadInput(fmt::format("{}: cannot open the checkpoint", path));
+  std::ostringstream bytes;
+  bytes << f.rdbuf();
+  if (f.bad()) throw BadInput(fmt::format("{}: cannot read the checkpoint", path));
+  std::istringstream in(bytes.str());
+  try {
+    h = read_checkpoint_header(in);
+  } catch (const CheckpointError& e) {
+    throw BadInput(fmt::format("{}: {}", path, e.what()));
+  }
+  return std::move(bytes).str();
+}
+
+// --checkpoint-every: DIR/checkpoints/day-NNNN.ckpt, written atomically; only the newest `keep` stay.
+void write_checkpoint_file(const std::string& dir, const Engine& e, int keep) {
+  namespace fs = std::filesystem;
+  const fs::path cdir = fs::path(dir) / "checkpoints";
+  fs::create_directories(cdir);
+  const int day = int(e.tick() / e.clock().ticks_per_day());
+  std::ostringstream bytes;
+  e.save_checkpoint(bytes);
+  write_file_atomic((cdir / fmt::format("day-{:04}.ckpt", day)).string(), std::move(bytes).str());
+  std::vector<std::pair<long, fs::path>> have;
+  for (const auto& entry : fs::directory_iterator(cdir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 9 && name.rfind("day-", 0) == 0 && name.ends_with(".ckpt") &&
+        name.find_first_not_of("0123456789", 4) == name.size() - 5)
+      have.push_back({std::stol(name.substr(4, name.size() - 9)), entry.path()});
+  }
+  std::sort(have.begin(), have.end());
+  for (size_t i = 0; i + size_t(keep) < have.size(); ++i) fs::remove(have[i].second);
+}
 
 int run(const RunOptions& o) {
   Scenario sc = load_or_throw(o.scenario, o.sets);
-  auto engine = models::make_engine(sc, EngineOptions{o.seed, o.threads});
+  CheckpointHeader ckpt;
+  const std::string ckpt_bytes = o.resume.empty() ? std::string() : read_checkpoint_or_throw(o.resume, ckpt);
+  std::optional<uint64_t> seed = o.seed;
+  if (!o.resume.empty() && !seed) seed = ckpt.seed;  // the checkpoint's seed unless --seed says otherwise
+  auto engine = models::make_engine(sc, EngineOptions{seed, o.threads});
+  if (!o.resume.empty()) {
+    std::istringstream in(ckpt_bytes);
+    try {
+      engine->restore_checkpoint(in);
+    } catch (const CheckpointError& e) {
+      throw BadInput(fmt::format("{}: {}", o.resume, e.what()));
+    }
+  }
+  const std::string dir = o.out_dir.empty() ? "out/" + std::filesystem::path(o.scenario).stem().string() : o.out_dir;
+  const Tick start_tick = engine->tick();  // > 0 when resumed
   const auto t0 = std::chrono::steady_clock::now();
   Progress progress("simulating", !o.quiet);
-  engine->run([&](Tick d, Tick t) { progress(d, t); });
+  if (o.checkpoint_every > 0) {
+    // Engine::run, with a checkpoint at the start of every checkpoint_every-th day.
+    const Tick total = engine->clock().ticks(), every = std::max<Tick>(1, total / 100);
+    const Tick tpd = engine->clock().ticks_per_day();
+    while (!engine->done()) {
+      engine->step();
+      if (engine->tick() % every == 0 || engine->done()) progress(engine->tick(), total);
+      if (!engine->done() && engine->tick() % tpd == 0 && (engine->tick() / tpd) % o.checkpoint_every == 0)
+        write_checkpoint_file(dir, *engine, o.keep_checkpoints);
+    }
+  } else {
+    engine->run([&](Tick d, Tick t) { progress(d, t); });
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const std::string dir = o.out_dir.empty() ? "out/" + std::filesystem::path(o.scenario).stem().string() : o.out_dir;
   write_run_outputs(dir, *engine, RunInfo{secs, o.command_line});
   if (!o.quiet) print_kpi_table(*engine, stdout);
-  const double account_ticks = double(engine->world().accounts()) * engine->clock().ticks();
+  const double account_ticks = double(engine->world().accounts()) * double(engine->clock().ticks() - start_tick);
   fmt::print("\n{} ticks in {:.2f} s ({:.1f} M account-ticks/s, {} threads); wrote {}/summary.json, timeseries.csv, "
              "events.csv, payouts.csv, statements.jsonl, manifest.json\n",
              engine->clock().ticks(), secs, account_ticks / secs / 1e6, engine->threads(), dir);
@@ -99,6 +167,13 @@ void add_run_commands(CLI::App& app, Runner& selected, const std::string& comman
   r->add_option("--out", o->out_dir, "Output directory (default: out/<scenario file name>)");
   r->add_option("--set", o->sets, "Override a parameter: JSON_POINTER=VALUE, e.g. --set /reps/count=50");
   r->add_flag("--quiet", o->quiet, "No progress bar and no KPI table");
+  r->add_option("--checkpoint-every", o->checkpoint_every,
+                "Write the full state to OUT/checkpoints/day-NNNN.ckpt every DAYS simulated days")
+      ->check(CLI::PositiveNumber);
+  r->add_option("--keep-checkpoints", o->keep_checkpoints, "How many of the newest checkpoints to keep (default 2)")
+      ->check(CLI::PositiveNumber);
+  r->add_option("--resume", o->resume,
+                "Continue from a checkpoint of the same scenario (and --set overrides); outputs as if never stopped");
   r->callback([o, &selected] { selected = [o] { return run(*o); }; });
 
   auto paths = std::make_shared<std::vector<std::string>>();

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "models/models.hpp"
+#include "sim/checkpoint.hpp"
 
 namespace salesim::models {
 namespace {
@@ -77,6 +78,9 @@ class ThresholdRules final : public InterventionPolicy {
     series_ = w.n_regions * w.n_skus;
     last_fired_.assign(rules_.size() * std::max(w.accounts(), series_), -1000000);
   }
+  // Checkpoints: the cooldowns (region_value_ is rebuilt at every call and not saved).
+  void save(ArchiveWriter& out) const override { out.vec(last_fired_); }
+  void load(ArchiveReader& in) override { in.fixed(last_fired_, "the rules' cooldowns"); }
   size_t rule_count() const override { return rules_.size(); }
   const std::string& rule_name(size_t i) const override { return rules_[i].name; }
 

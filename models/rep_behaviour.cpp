@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "models/models.hpp"
+#include "sim/checkpoint.hpp"
 
 namespace salesim::models {
 namespace {
@@ -53,6 +54,10 @@ class CountBased final : public RepBehaviour {
       out.push_back({a, chance_contact(w, a, rng), act, false});
     }
   }
+
+  // Checkpoints: where each rep is on its route.
+  void save(ArchiveWriter& out) const override { out.vec(route_); }
+  void load(ArchiveReader& in) override { in.fixed(route_, "the reps' routes"); }
 
   static std::array<double, kActions> costs(const Scenario& sc) {
     std::array<double, kActions> c{};

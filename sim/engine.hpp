@@ -2,6 +2,7 @@
 // a time. Front ends (CLI, GUI, tests, benchmarks) all drive it through this API.
 #pragma once
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <vector>
 
@@ -48,6 +49,13 @@ class Engine {
   std::vector<Kpi> kpis() const;
   // xxHash64 of the whole mutable state and the recorder's totals: equal hashes = equal runs.
   uint64_t state_hash() const;
+  // Checkpoints (sim/checkpoint.cpp, docs/outputs.md#checkpoints): the full mutable state (world,
+  // engine, recorder, policies, tick). restore_checkpoint overwrites it on an engine built from the
+  // same scenario and seed; it throws CheckpointError (another scenario, seed, format or version, a
+  // truncated or corrupt file) before changing anything if the file is not whole, and leaves the
+  // engine unusable if a verified file still does not fit (a different build).
+  void save_checkpoint(std::ostream& out) const;
+  void restore_checkpoint(std::istream& in);
 
  private:
   struct Impl;

@@ -15,6 +15,9 @@
 
 namespace salesim {
 
+class ArchiveWriter;  // sim/checkpoint.hpp
+class ArchiveReader;
+
 // Exogenous signal processes per region and day (generated from the seed before the run).
 struct Signals {
   size_t regions = 0;
@@ -40,6 +43,10 @@ class DemandModel {
   // Mean units of SKU k per order (for the initial stock and the forecasters' prior).
   virtual double expected_units_per_order(const World& w, SkuId k) const = 0;
   virtual double discount() const = 0;
+  // Checkpoints (sim/checkpoint.hpp): state kept between calls, if any. Throw CheckpointError on a
+  // mismatch. The defaults suit a policy without such state.
+  virtual void save(ArchiveWriter& out) const { (void)out; }
+  virtual void load(ArchiveReader& in) { (void)in; }
 };
 
 // ---- rep behaviour ---------------------------------------------------------------------------
@@ -64,6 +71,10 @@ class RepBehaviour {
   // Appends touches for rep r worth at most `budget` touch units. Called in parallel for distinct
   // reps: an implementation may only write per-rep state of r.
   virtual void plan(const PlanContext& ctx, RepId r, double budget, std::vector<TouchPlan>& out) = 0;
+  // Checkpoints (sim/checkpoint.hpp): state kept between calls, if any. Throw CheckpointError on a
+  // mismatch. The defaults suit a policy without such state.
+  virtual void save(ArchiveWriter& out) const { (void)out; }
+  virtual void load(ArchiveReader& in) { (void)in; }
 };
 
 // ---- forecast --------------------------------------------------------------------------------
@@ -72,6 +83,10 @@ class ForecastModel {
   virtual ~ForecastModel() = default;
   // Forecast of the next bucket of one series from its history (oldest first, never empty).
   virtual double forecast(std::span<const double> history, int season_buckets, Rng& rng) const = 0;
+  // Checkpoints (sim/checkpoint.hpp): state kept between calls, if any. Throw CheckpointError on a
+  // mismatch. The defaults suit a policy without such state.
+  virtual void save(ArchiveWriter& out) const { (void)out; }
+  virtual void load(ArchiveReader& in) { (void)in; }
 };
 
 // ---- incentive -------------------------------------------------------------------------------
@@ -130,6 +145,10 @@ class IncentivePlan {
   virtual PlanSignals signals(const PlanVars& x) const = 0;
   // How often the engine recomputes signals (dynamic plans: hours; others daily).
   virtual double recompute_hours() const { return 24.0; }
+  // Checkpoints (sim/checkpoint.hpp): state kept between calls, if any. Throw CheckpointError on a
+  // mismatch. The defaults suit a policy without such state.
+  virtual void save(ArchiveWriter& out) const { (void)out; }
+  virtual void load(ArchiveReader& in) { (void)in; }
 };
 
 // ---- interventions ---------------------------------------------------------------------------
@@ -174,6 +193,10 @@ class InterventionPolicy {
   virtual const std::string& rule_name(size_t i) const = 0;
   // Every suggestion that fires today: account rules in account order, then stock rules in series order.
   virtual void daily(const InterventionContext& ctx, std::vector<Suggestion>& out) = 0;
+  // Checkpoints (sim/checkpoint.hpp): state kept between calls, if any. Throw CheckpointError on a
+  // mismatch. The defaults suit a policy without such state.
+  virtual void save(ArchiveWriter& out) const { (void)out; }
+  virtual void load(ArchiveReader& in) { (void)in; }
 };
 
 }  // namespace salesim

@@ -109,6 +109,9 @@ class Recorder {
   std::vector<Kpi> kpis(size_t reps, double cost_per_visit, const std::vector<RegionId>& rep_region = {},
                         const std::vector<double>& rep_revenue = {}, int days_done = -1) const;
   double median_basket() const;
+  // Checkpoints: everything above, private members included (sim/checkpoint.cpp).
+  void save(ArchiveWriter& out) const;
+  void load(ArchiveReader& in);
 
  private:
   uint32_t event_mask_ = ~0u;
