@@ -256,7 +256,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // toolchain the project builds with). Add the member to save_checkpoint / restore_checkpoint (or,
   // for World, decide it is structure fixed after build_world), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-  static_assert(sizeof(Engine::Impl) == 1864, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Engine::Impl) == 1928, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1216, "World changed: save and restore new state in sim/checkpoint.cpp");
   static_assert(sizeof(Recorder) == 296, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
@@ -340,6 +340,10 @@ void Engine::save_checkpoint(std::ostream& out) const {
   o.vec(m.pod_topic_known);
   o.vec(m.discount_pending);
   o.vec(m.discount_ready);
+  o.vec(m.poached_by);
+  o.vec(m.poached_until);
+  o.pod(m.revenue_total);
+  o.pod(m.orders_total);
   o.pod(m.month_start_day);
   o.pod(m.order_seq);
   o.vec(m.incentives);
@@ -469,6 +473,10 @@ void Engine::restore_checkpoint(std::istream& input) {
   in.fixed(m.pod_topic_known, "pod_topic_known");
   in.fixed(m.discount_pending, "discount_pending");
   in.fixed(m.discount_ready, "discount_ready");
+  in.fixed(m.poached_by, "poached_by");
+  in.fixed(m.poached_until, "poached_until");
+  in.pod(m.revenue_total);
+  in.pod(m.orders_total);
   in.pod(m.month_start_day);
   in.pod(m.order_seq);
   in.fixed(m.incentives, "incentives");
