@@ -702,7 +702,10 @@ json App::sidecar() const {
     for (const auto& s : c.series)
       series.push_back({{"label", s.label}, {"color", fmt::format("#{:02x}{:02x}{:02x}", s.color & 0xFF, (s.color >> 8) & 0xFF, (s.color >> 16) & 0xFF)},
                         {"points", s.points}, {"first", s.first}, {"last", s.last}, {"min", s.min}, {"max", s.max}, {"sum", s.sum}});
+    json bands = json::array();
+    for (const auto& b : c.bands) bands.push_back({{"label", b.label}, {"points", b.points}, {"lo_min", b.lo_min}, {"hi_max", b.hi_max}});
     charts.push_back({{"title", c.title},
+                      {"bands", bands},
                       {"plot", {c.plot_min.x, c.plot_min.y, c.plot_max.x, c.plot_max.y}},
                       {"y_range", {c.y_min, c.y_max}},
                       {"series", series}});

@@ -12,6 +12,7 @@
 
 #include "gui/chart.hpp"
 #include "gui/file_dialog.hpp"
+#include "gui/kpi_series.hpp"
 #include "gui/schema_form.hpp"
 #include "gui/scenario_doc.hpp"
 #include "gui/sim_runner.hpp"
@@ -63,6 +64,8 @@ class App {
     int smoothing = 0;
     std::vector<std::vector<double>> series;
     std::vector<double> band_lo, band_hi;
+    ForecastBuckets forecast;
+    std::vector<double> win_engaged, win_first;  // rolling sums behind the win-rate chart (read-out)
   };
   // scenario and documents
   void load_initial(std::string& error, bool& fatal);
@@ -85,6 +88,7 @@ class App {
   void org_panel();
   void reps_panel();
   void rep_details(const WorldView& w, const Snapshot& s, RepId r);
+  void rep_interventions(const WorldView& w, const Snapshot& s, RepId r);
   void pods_panel();
   void problems_panel();
   void popups();

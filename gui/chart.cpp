@@ -148,6 +148,14 @@ ChartRecord draw_chart(const char* id, const Chart& c, ImVec2 size, int shared_d
   dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
   for (const auto& band : c.bands) {
     const size_t n = std::min(band.lo.size(), band.hi.size());
+    ChartRecord::BandStats bs{band.label};
+    for (size_t i = 0; i < n; ++i)
+      if (std::isfinite(band.lo[i]) && std::isfinite(band.hi[i])) {
+        bs.lo_min = bs.points ? std::min(bs.lo_min, band.lo[i]) : band.lo[i];
+        bs.hi_max = bs.points ? std::max(bs.hi_max, band.hi[i]) : band.hi[i];
+        ++bs.points;
+      }
+    rec.bands.push_back(bs);
     for (size_t i = 0; i + 1 < n; ++i) {
       if (!std::isfinite(band.lo[i]) || !std::isfinite(band.hi[i]) || !std::isfinite(band.lo[i + 1]) ||
           !std::isfinite(band.hi[i + 1]))
@@ -200,22 +208,29 @@ ChartRecord draw_chart(const char* id, const Chart& c, ImVec2 size, int shared_d
       for (size_t k = 0; k < c.series.size(); ++k) w += ImGui::CalcTextSize(entry(k, compact_values).c_str()).x + 32;
       return w;
     };
-    bool compact_values = false;
-    float right = b.x, top = p0.y + 4;
-    if (tx + 20 + width(false) > right) compact_values = true;
-    if (tx + 20 + width(true) > right) {  // second choice: top-left inside the plot, on a backdrop
-      right = a.x + 8 + width(true);
-      top = a.y + 4;
-      dl->AddRectFilled(ImVec2(a.x + 2, a.y + 1), ImVec2(right + 4, a.y + lh + 7), ImGui::GetColorU32(ImGuiCol_ChildBg, 0.85f), 3);
-    }
-    float x = right;
-    for (size_t k = c.series.size(); k-- > 0;) {
-      const std::string t = entry(k, compact_values);
-      x -= ImGui::CalcTextSize(t.c_str()).x;
-      dl->AddText(ImVec2(x, top), text_col, t.c_str());
-      x -= 18;
-      dl->AddRectFilled(ImVec2(x, top + lh * 0.5f - 2), ImVec2(x + 12, top + lh * 0.5f + 2), c.series[k].color, 1.0f);
-      x -= 14;
+    const bool compact_values = tx + 20 + width(false) > b.x;
+    if (tx + 20 + width(true) <= b.x) {
+      float x = b.x;
+      const float top = p0.y + 4;
+      for (size_t k = c.series.size(); k-- > 0;) {
+        const std::string t = entry(k, compact_values);
+        x -= ImGui::CalcTextSize(t.c_str()).x;
+        dl->AddText(ImVec2(x, top), text_col, t.c_str());
+        x -= 18;
+        dl->AddRectFilled(ImVec2(x, top + lh * 0.5f - 2), ImVec2(x + 12, top + lh * 0.5f + 2), c.series[k].color, 1.0f);
+        x -= 14;
+      }
+    } else {  // second choice: top-left inside the plot, on a backdrop, wrapped into rows
+      float x = a.x + 6, y = a.y + 4;
+      for (size_t k = 0; k < c.series.size(); ++k) {
+        const std::string t = entry(k, true);
+        const float wk = ImGui::CalcTextSize(t.c_str()).x + 18;
+        if (x + wk > b.x - 4 && x > a.x + 6) x = a.x + 6, y += lh + 4;
+        dl->AddRectFilled(ImVec2(x - 4, y - 2), ImVec2(x + wk + 4, y + lh + 2), ImGui::GetColorU32(ImGuiCol_ChildBg, 0.85f), 3);
+        dl->AddRectFilled(ImVec2(x, y + lh * 0.5f - 2), ImVec2(x + 12, y + lh * 0.5f + 2), c.series[k].color, 1.0f);
+        dl->AddText(ImVec2(x + 18, y), text_col, t.c_str());
+        x += wk + 14;
+      }
     }
   }
   if (empty) {
@@ -256,6 +271,7 @@ ChartRecord draw_chart(const char* id, const Chart& c, ImVec2 size, int shared_d
         if (size_t(cursor) < band.lo.size() && size_t(cursor) < band.hi.size())
           ImGui::TextDisabled("%s %s .. %s", band.label.c_str(), format_value(band.lo[size_t(cursor)], c.format).c_str(),
                               format_value(band.hi[size_t(cursor)], c.format).c_str());
+      if (c.hover_extra) c.hover_extra(cursor);
       if (!c.tooltip.empty()) {
         ImGui::Separator();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);

@@ -4,6 +4,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ struct Chart {
   std::vector<ChartBand> bands;
   bool y_from_zero = true;
   std::string tooltip;            // what the chart shows, in business words
+  std::function<void(int day)> hover_extra;  // more read-out lines for the hovered day (in the tooltip)
 };
 
 // What a chart drew, for tests and the screenshot sidecar.
@@ -44,6 +46,8 @@ struct ChartRecord {
   double y_min = 0, y_max = 0;
   struct SeriesStats { std::string label; ImU32 color; int points = 0; double first = 0, last = 0, min = 0, max = 0, sum = 0; };
   std::vector<SeriesStats> series;
+  struct BandStats { std::string label; int points = 0; double lo_min = 0, hi_max = 0; };
+  std::vector<BandStats> bands;
 };
 
 // Draws the chart filling `size` (negative = available). A cursor is drawn at `shared_day` (the day

@@ -142,6 +142,7 @@ void App::rep_details(const WorldView& w, const Snapshot& s, RepId r) {
     ImGui::Text("Interventions suggested to this rep: %s", iv.c_str());
     if (w.rule_names.empty()) ImGui::TextDisabled("(the scenario defines no intervention rules)");
   }
+  rep_interventions(w, s, r);
   ImGui::Separator();
   ImGui::TextUnformatted("Payout statements");
   ImGui::SameLine();
@@ -192,6 +193,60 @@ void App::rep_details(const WorldView& w, const Snapshot& s, RepId r) {
   drawn_["statements"] = mine.size();
 }
 
+void App::rep_interventions(const WorldView& w, const Snapshot& s, RepId r) {
+  std::vector<const InterventionRecord*> mine;
+  if (s.interventions)
+    for (const auto& x : *s.interventions)
+      if (x.rep == r) mine.push_back(&x);
+  drawn_["rep_interventions"] = mine.size();
+  if (mine.empty()) return;
+  if (!ImGui::TreeNodeEx("##iv", ImGuiTreeNodeFlags_DefaultOpen, "This rep's interventions (%zu, newest first)", mine.size())) return;
+  const float h = std::min(ImGui::GetTextLineHeightWithSpacing() * float(std::min<size_t>(mine.size(), 6) + 1.5f),
+                           ImGui::GetContentRegionAvail().y * 0.45f);
+  if (ImGui::BeginTable("##ivt", 7, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                                      ImGuiTableFlags_SizingStretchProp, ImVec2(0, h))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("day", 0, 0.8f);
+    ImGui::TableSetupColumn("rule", 0, 1.6f);
+    ImGui::TableSetupColumn("kind", 0, 0.8f);
+    ImGui::TableSetupColumn("status", 0, 0.8f);
+    ImGui::TableSetupColumn("account", 0, 0.5f);
+    ImGui::TableSetupColumn("done", 0, 0.8f);
+    ImGui::TableSetupColumn("outcome", 0, 2.0f);
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clip;
+    clip.Begin(int(mine.size()));
+    while (clip.Step())
+      for (int i = clip.DisplayStart; i < clip.DisplayEnd; ++i) {
+        const InterventionRecord& x = *mine[mine.size() - 1 - size_t(i)];
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(Date::from_serial(w.start.serial() + x.day).str().c_str());
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextUnformatted(x.rule < w.rule_names.size() ? w.rule_names[x.rule].c_str() : "?");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("rule %u, assigned to %s", unsigned(x.rule), x.assignee.c_str());
+        ImGui::TableSetColumnIndex(2);
+        ImGui::TextUnformatted(std::string(kThenKindNames[size_t(x.kind)]).c_str());
+        ImGui::TableSetColumnIndex(3);
+        ImGui::Text("%s%s", std::string(kInterventionStatusNames[x.status]).c_str(), x.degraded && x.status != kDegraded ? " (degraded)" : "");
+        ImGui::TableSetColumnIndex(4);
+        if (x.account != kNone) ImGui::Text("%u", x.account);
+        ImGui::TableSetColumnIndex(5);
+        if (x.done_day >= 0) ImGui::TextUnformatted(Date::from_serial(w.start.serial() + x.done_day).str().c_str());
+        else ImGui::TextDisabled("-");
+        ImGui::TableSetColumnIndex(6);
+        std::string out;
+        if (x.account != kNone && x.stage_after != 255) out = fmt::format("stage {} -> {}", x.stage_before + 1, x.stage_after + 1);
+        if (x.ordered >= 0) out += fmt::format("{}{}", out.empty() ? "" : ", ", x.ordered ? "ordered" : "no order");
+        if (x.kind == ThenKind::Replenish) out += fmt::format("{}{} units ordered", out.empty() ? "" : ", ", thousands(x.amount));
+        if (out.empty()) ImGui::TextDisabled("not measured yet");
+        else ImGui::TextUnformatted(out.c_str());
+      }
+    ImGui::EndTable();
+  }
+  ImGui::TreePop();
+}
+
 void App::pods_panel() {
   const auto s = run_a_->snapshot();
   const auto w = run_a_->world();
@@ -200,78 +255,112 @@ void App::pods_panel() {
     return;
   }
   const size_t P = w->pods();
-  struct PodRow { size_t reps = 0, accounts = 0, customers = 0; double revenue = 0, pay = 0; uint32_t visits = 0, valid = 0; };
+  struct PodRow { size_t accounts = 0, customers = 0; double revenue = 0, pay = 0; uint32_t visits = 0, valid = 0; };
   std::vector<PodRow> rows(P);
   for (RepId r = 0; r < w->reps(); ++r) {
     PodRow& p = rows[w->rep_pod[r]];
-    ++p.reps;
     p.accounts += w->rep_account_begin[r + 1] - w->rep_account_begin[r];
     p.customers += s->rep_customers[r];
-    p.revenue += s->reps[r].revenue;
     p.pay += s->reps[r].payouts;
     p.visits += s->reps[r].visits;
     p.valid += s->reps[r].valid_visits;
   }
-  ImGui::TextDisabled("%zu pods at day %d; a pod shares one goal and one budget (domain.md section 1)", P, s->days_done);
-  enum Col { kPod, kRegion, kReps, kAccounts, kCustomers, kVisits, kInvalid, kRevenue, kPerRep, kPay, kCols };
+  static const PodStats kNoStats{};
+  auto st = [&](size_t i) -> const PodStats& { return i < s->pods.size() ? s->pods[i] : kNoStats; };
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : NAN; };
+  ImGui::TextDisabled("%zu pods at day %d, sharing one goal and budget each. Click a header to sort, hover it for its definition.",
+                      P, s->days_done);
+  enum Col { kPod, kRegion, kReps, kSpec, kRevenue, kMargin, kWinRate, kCycle, kCards, kClosure, kResponse, kReuse, kDiscounts,
+             kMeanDisc, kApproval, kCustomers, kInvalid, kPerRep, kPay, kCols };
+  struct ColDef { const char* name; const char* tip; };
+  static const ColDef cols[kCols] = {
+      {"pod", "Pod id"},
+      {"region", "The pod's region"},
+      {"reps", "Reps in the pod (Recorder::pods members)"},
+      {"specialists", "Specialists attached to the pod (presales, customer success, analyst)"},
+      {"revenue CNY", "Revenue of the pod's reps' accounts over the run so far"},
+      {"margin", "Gross margin: (revenue - cost of goods) / revenue"},
+      {"win rate", "Deals won / deals opened: first orders of accounts that reached the engaged stage, over accounts "
+                   "that reached it"},
+      {"cycle days", "Mean days from engaged to first order, over the deals won"},
+      {"cards", "Knowledge cards raised by the pod's reps"},
+      {"answered", "Card closure rate: cards answered / cards raised"},
+      {"response h", "Mean hours from a card being raised to its answer"},
+      {"reuse", "Knowledge reuse: answered cards that reused an earlier answer / cards answered"},
+      {"discounts", "Discounts granted"},
+      {"mean disc.", "Mean discount granted (share of list price)"},
+      {"approval d", "Mean days a discount waited for approval"},
+      {"customers", "Active customers of the pod's reps now"},
+      {"invalid", "Invalid visit rate: visits without a recorded result / visits"},
+      {"rev./rep", "Revenue per rep"},
+      {"pay CNY", "Pay to the pod's reps so far"},
+  };
+  nlohmann::json drawn = nlohmann::json::array();
   if (ImGui::BeginTable("##pods", kCols, ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
-                                            ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
+                                            ImGuiTableFlags_ScrollX | ImGuiTableFlags_BordersInnerV |
+                                            ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupScrollFreeze(1, 1);
-    ImGui::TableSetupColumn("pod", ImGuiTableColumnFlags_DefaultSort);
-    ImGui::TableSetupColumn("region");
-    ImGui::TableSetupColumn("reps");
-    ImGui::TableSetupColumn("accounts");
-    ImGui::TableSetupColumn("customers");
-    ImGui::TableSetupColumn("visits");
-    ImGui::TableSetupColumn("invalid");
-    ImGui::TableSetupColumn("revenue CNY");
-    ImGui::TableSetupColumn("revenue per rep");
-    ImGui::TableSetupColumn("pay CNY");
-    ImGui::TableHeadersRow();
-    std::vector<uint32_t> idx(P);
-    std::iota(idx.begin(), idx.end(), 0u);
-    auto inv = [&](const PodRow& p) { return p.visits ? double(p.visits - p.valid) / p.visits : NAN; };
-    sort_rows(idx, [&](int col, uint32_t i) -> double {
+    for (int k = 0; k < kCols; ++k) ImGui::TableSetupColumn(cols[k].name, k == kPod ? ImGuiTableColumnFlags_DefaultSort : 0);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int k = 0; k < kCols; ++k) {
+      ImGui::TableSetColumnIndex(k);
+      ImGui::TableHeader(cols[k].name);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", cols[k].tip);
+    }
+    auto value = [&](int col, uint32_t i) -> double {
       const PodRow& p = rows[i];
+      const PodStats& x = st(i);
       switch (col) {
         case kRegion: return w->pod_region[i];
-        case kReps: return double(p.reps);
-        case kAccounts: return double(p.accounts);
+        case kReps: return x.members;
+        case kSpec: return x.specialists;
+        case kRevenue: return x.revenue;
+        case kMargin: return ratio(x.gross_profit, x.revenue);
+        case kWinRate: return ratio(double(x.won), double(x.engaged));
+        case kCycle: return ratio(x.cycle_days_sum, double(x.won));
+        case kCards: return double(x.cards_raised);
+        case kClosure: return ratio(double(x.cards_answered), double(x.cards_raised));
+        case kResponse: return ratio(x.response_hours_sum, double(x.cards_answered));
+        case kReuse: return ratio(double(x.cards_reused), double(x.cards_answered));
+        case kDiscounts: return double(x.discounts);
+        case kMeanDisc: return ratio(x.discount_sum, double(x.discounts));
+        case kApproval: return ratio(x.approval_wait_days_sum, double(x.discounts));
         case kCustomers: return double(p.customers);
-        case kVisits: return p.visits;
-        case kInvalid: return inv(p);
-        case kRevenue: return p.revenue;
-        case kPerRep: return p.reps ? p.revenue / double(p.reps) : 0.0;
+        case kInvalid: return p.visits ? double(p.visits - p.valid) / p.visits : NAN;
+        case kPerRep: return ratio(x.revenue, double(x.members));
         case kPay: return p.pay;
         default: return i;
       }
-    });
+    };
+    std::vector<uint32_t> idx(P);
+    std::iota(idx.begin(), idx.end(), 0u);
+    sort_rows(idx, value);
     for (uint32_t i : idx) {
-      const PodRow& p = rows[i];
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(kPod);
       ImGui::Text("%u", i);
       ImGui::TableSetColumnIndex(kRegion);
       ImGui::TextUnformatted(w->region_names[w->pod_region[i]].c_str());
-      ImGui::TableSetColumnIndex(kReps);
-      text_right(std::to_string(p.reps));
-      ImGui::TableSetColumnIndex(kAccounts);
-      text_right(std::to_string(p.accounts));
-      ImGui::TableSetColumnIndex(kCustomers);
-      text_right(std::to_string(p.customers));
-      ImGui::TableSetColumnIndex(kVisits);
-      text_right(thousands(p.visits));
-      ImGui::TableSetColumnIndex(kInvalid);
-      text_right(with_unit(inv(p), "share"));
-      ImGui::TableSetColumnIndex(kRevenue);
-      text_right(thousands(p.revenue));
-      ImGui::TableSetColumnIndex(kPerRep);
-      text_right(thousands(p.reps ? p.revenue / double(p.reps) : 0.0));
-      ImGui::TableSetColumnIndex(kPay);
-      text_right(thousands(p.pay));
+      nlohmann::json row = {{"pod", i}};
+      for (int k = kReps; k < kCols; ++k) {
+        const double v = value(k, i);
+        ImGui::TableSetColumnIndex(k);
+        switch (k) {
+          case kMargin: case kWinRate: case kClosure: case kReuse: case kMeanDisc: case kInvalid:
+            text_right(with_unit(v, "share"));
+            break;
+          case kCycle: case kResponse: case kApproval:
+            text_right(std::isfinite(v) ? fmt::format("{:.1f}", v) : std::string("n/a"), !std::isfinite(v));
+            break;
+          default: text_right(thousands(v)); break;
+        }
+        row[cols[k].name] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+      }
+      drawn.push_back(row);
     }
     ImGui::EndTable();
   }
+  drawn_["pods"] = drawn;
 }
 
 }  // namespace salesim::gui

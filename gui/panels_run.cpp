@@ -16,6 +16,8 @@ namespace {
 
 const ImU32 kColorA = IM_COL32(86, 156, 255, 255);
 const ImU32 kColorB = IM_COL32(255, 150, 60, 255);
+const ImU32 kForecastA = IM_COL32(185, 150, 255, 255);  // forecast lines (actual units use kColorA/B)
+const ImU32 kForecastB = IM_COL32(255, 215, 120, 255);
 const ImVec4 kGood(0.45f, 0.85f, 0.45f, 1.0f);
 const ImVec4 kBadV(1.0f, 0.45f, 0.40f, 1.0f);
 
@@ -24,10 +26,13 @@ bool lower_is_better(const std::string& k) {
   static const std::vector<std::string> lower = {
       "invalid_visit_rate", "visit_cost_per_customer_month", "order_to_finance_hours", "forecast_mape",
       "inventory_turnover_days", "churned", "stockout_rate", "lost_revenue", "cost_of_sales_ratio",
-      "interventions_degraded"};
+      "interventions_degraded", "deal_cycle_days", "card_response_hours", "discount_given", "bad_debt",
+      "credit_blocked_orders"};
   return std::find(lower.begin(), lower.end(), k) != lower.end();
 }
-bool neutral(const std::string& k) { return k == "payouts" || k == "interventions_fired" || k == "visits_per_month"; }
+bool neutral(const std::string& k) {
+  return k == "payouts" || k == "interventions_fired" || k == "visits_per_month" || k == "cards_raised" || k == "specialist_cost";
+}
 
 const Scenario::Target* target_of(const Scenario& sc, const std::string& kpi) {
   for (const auto& t : sc.targets)
@@ -43,6 +48,18 @@ const App::SeriesCache& App::series_for(const Snapshot& s, SeriesCache& cache) c
     cache.smoothing = opt_.smoothing_days;
     cache.series = kpi_series(s.days, opt_.smoothing_days);
     revenue_band(s.days, opt_.smoothing_days, cache.band_lo, cache.band_hi);
+    cache.forecast = forecast_buckets(s.days);
+    const size_t n = s.days.size(), w = size_t(win_rate_window(opt_.smoothing_days));
+    cache.win_engaged.assign(n, 0);
+    cache.win_first.assign(n, 0);
+    double e = 0, f = 0;
+    for (size_t i = 0; i < n; ++i) {
+      e += s.days[i].engaged;
+      f += s.days[i].first_orders;
+      if (i >= w) e -= s.days[i - w].engaged, f -= s.days[i - w].first_orders;
+      cache.win_engaged[i] = e;
+      cache.win_first[i] = f;
+    }
   }
   return cache;
 }
@@ -63,11 +80,50 @@ void App::chart_grid(const std::vector<const Snapshot*>& snaps, const std::vecto
     c.tooltip = defs[k].tooltip;
     c.horizon_days = w.days;
     c.start = w.start;
+    const std::string key = defs[k].key;
+    std::vector<const SeriesCache*> used;
     for (size_t i = 0; i < snaps.size(); ++i) {
       const SeriesCache& sc = series_for(*snaps[i], *caches[i]);
-      c.series.push_back({snaps.size() > 1 ? (i == 0 ? "A" : "B") : "", sc.series[k], i == 0 ? kColorA : kColorB, 2.0f});
+      used.push_back(&sc);
+      const std::string run = snaps.size() > 1 ? (i == 0 ? "A" : "B") : "";
+      if (key == "forecast_vs_actual") {
+        // Forecast in a lighter shade with its error band, actual in the run's colour.
+        const ImU32 fc = i == 0 ? kForecastA : kForecastB;
+        const std::string pre = run.empty() ? "" : run + " ";
+        c.series.push_back({pre + "forecast", sc.forecast.forecast, fc, 1.5f});
+        c.series.push_back({pre + "actual", sc.forecast.actual, i == 0 ? kColorA : kColorB, 2.0f});
+        c.bands.push_back({pre + "forecast +/- MAPE of 8 buckets", sc.forecast.lo, sc.forecast.hi, (fc & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, snaps.size() > 1 ? 40 : 55)});
+        continue;
+      }
+      c.series.push_back({run, sc.series[k], i == 0 ? kColorA : kColorB, 2.0f});
       if (k == 0 && snaps.size() == 1 && opt_.smoothing_days > 1)
         c.bands.push_back({"daily low..high", sc.band_lo, sc.band_hi, IM_COL32(86, 156, 255, 45)});
+    }
+    if (key == "forecast_vs_actual") {
+      c.hover_extra = [used, w, multi = snaps.size() > 1](int day) {
+        for (size_t i = 0; i < used.size(); ++i) {
+          const ForecastBuckets& f = used[i]->forecast;
+          const std::string run = multi ? (i == 0 ? "A: " : "B: ") : "";
+          if (size_t(day) >= f.bucket_of_day.size() || f.bucket_of_day[size_t(day)] < 0) {
+            ImGui::TextDisabled("%sbucket still open", run.c_str());
+            continue;
+          }
+          const size_t b = size_t(f.bucket_of_day[size_t(day)]);
+          const double fc = f.forecast[size_t(day)], ac = f.actual[size_t(day)];
+          const Date closed = Date::from_serial(w.start.serial() + f.close_day[b]);
+          ImGui::TextDisabled("%sbucket %zu, closed %s: error %s of actual; band +/- %s", run.c_str(), b + 1,
+                              closed.str().c_str(), ac > 0 ? format_value((fc - ac) / ac, ValueFormat::Percent).c_str() : "n/a",
+                              format_value(f.band_mape[b], ValueFormat::Percent).c_str());
+        }
+      };
+    } else if (key == "win_rate") {
+      c.hover_extra = [used, multi = snaps.size() > 1, win = win_rate_window(opt_.smoothing_days)](int day) {
+        for (size_t i = 0; i < used.size(); ++i) {
+          if (size_t(day) >= used[i]->win_engaged.size()) continue;
+          ImGui::TextDisabled("%s%.0f first orders / %.0f deals opened in the %d days to here", multi ? (i == 0 ? "A: " : "B: ") : "",
+                              used[i]->win_first[size_t(day)], used[i]->win_engaged[size_t(day)], win);
+        }
+      };
     }
     if (k % cols) ImGui::SameLine();
     draw_chart(defs[k].key, c, ImVec2(cw, ch), shared_hover_, &next_hover_);

@@ -40,7 +40,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& family_layo
       {"regions", {"regions"}},
       {"products", {"skus"}},
       {"demand", {"demand"}},
-      {"rep_behaviour", {"rep_behaviour"}},
+      {"rep_behaviour", {"rep_behaviour", "behaviour_value"}},
       {"forecast", {"forecast"}},
       {"incentive", {"incentive"}},
       {"interventions", {"interventions"}},
@@ -48,6 +48,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& family_layo
       {"signals", {"signals"}},
       {"inventory", {"inventory"}},
       {"order_processing", {"order_processing"}},
+      {"credit", {"credit"}},
       {"calendar", {"clock"}},
       {"recorder", {"recorder"}},
       {"targets", {"targets"}},
@@ -510,7 +511,9 @@ std::string family_title(const std::string& family) {
   if (family == "buying_centre") return "Buying centre (roles, influence, actions)";
   if (family == "products") return "Products (SKUs)";
   if (family == "calendar") return "Calendar and clock";
-  if (family == "rep_behaviour") return "Rep behaviour";
+  if (family == "rep_behaviour") return "Rep behaviour and action value";
+  if (family == "pods") return "Pods (organisation, specialists, cards, discounts)";
+  if (family == "credit") return "Credit and collections";
   return pretty_name(family);
 }
 

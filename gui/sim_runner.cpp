@@ -176,6 +176,7 @@ void SimRunner::build(const Scenario& sc, EngineOptions opt) {
   event_cursor_ = 0;
   rep_totals_.assign(engine_ ? engine_->world().reps() : 0, RepTotals{});
   statements_ = std::make_shared<const std::vector<PayoutStatement>>();
+  interventions_ = std::make_shared<const std::vector<InterventionRecord>>();
   last_kpis_.clear();
   measured_speed_ = 0;
   {
@@ -200,7 +201,12 @@ void SimRunner::publish(bool compute_kpis) {
   s->days_per_second = measured_speed_;
   s->days_done = e.done() ? e.clock().days() : e.tick() / e.clock().ticks_per_day();
   s->days.assign(rec.days().begin(), rec.days().begin() + s->days_done);
-  if (compute_kpis) last_kpis_ = e.kpis();
+  if (compute_kpis) {
+    last_kpis_ = e.kpis();
+    interventions_ = std::make_shared<const std::vector<InterventionRecord>>(rec.interventions);
+  }
+  s->interventions = interventions_;
+  s->pods = rec.pods;
   s->kpis = last_kpis_;
   s->stage = w.stage;
   s->stage_since = w.stage_since;

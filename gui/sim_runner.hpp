@@ -61,6 +61,7 @@ class SimRunner {
   size_t event_cursor_ = 0;
   std::vector<RepTotals> rep_totals_;
   std::shared_ptr<const std::vector<PayoutStatement>> statements_;
+  std::shared_ptr<const std::vector<InterventionRecord>> interventions_;
   std::vector<Kpi> last_kpis_;
   uint64_t version_ = 0;
   double measured_speed_ = 0;

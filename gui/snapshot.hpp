@@ -57,7 +57,7 @@ struct WorldView {
 struct RepTotals {
   double revenue = 0, payouts = 0;
   uint32_t orders = 0, first_orders = 0, visits = 0, valid_visits = 0;
-  std::array<uint32_t, 6> interventions{};  // by InterventionStatus
+  std::array<uint32_t, kInterventionStatusNames.size()> interventions{};  // by InterventionStatus
 };
 
 struct Snapshot {
@@ -77,6 +77,10 @@ struct Snapshot {
   std::vector<RepTotals> reps;
   std::vector<uint32_t> rep_customers;
   std::shared_ptr<const std::vector<PayoutStatement>> statements;
+  // pods (Recorder::pods) and intervention suggestions (Recorder::interventions); the latter are
+  // re-copied with the KPIs (every 250 ms and at the end), as their status changes after they fire.
+  std::vector<PodStats> pods;
+  std::shared_ptr<const std::vector<InterventionRecord>> interventions;
   bool has_touch_events = true, has_order_events = true, has_intervention_events = true;
 };
 

@@ -46,6 +46,14 @@ printf '{"name": "broken", "reps": {"count": -3, "visits_per_dya": 5}}\n' > "$TM
 expect 0 "wrote" gui --screenshot "$TMP/open_bad.png" --open "$TMP/bad.json"
 expect 0 "wrote" gui --screenshot "$TMP/graph.png" --panel graph
 expect 0 "wrote" gui --screenshot "$TMP/reps.png" --panel reps --rep 3
+# Pods with specialists, cards and discounts, in a scenario with intervention rules: the Pods panel
+# and a rep's interventions against the CLI's pods.csv and interventions.csv.
+AFTER=("$SRC/scenarios/fmcg-after.json" --set /clock/days=60 --set /pods/organisation=pods
+  --set /pods/cards/rate=0.05 --set /pods/discounts/ask_probability=0.2 --threads 1)
+"$BIN" run "${AFTER[@]}" --quiet --out "$TMP/cli_after" >/dev/null || bad "CLI run of fmcg-after failed"
+expect 0 "wrote" xgui "${AFTER[@]}" --no-recovery --screenshot "$TMP/pods.png" --panel pods
+IVREP=$(python3 -c 'import csv, sys; print(next((r["rep"] for r in csv.DictReader(open(sys.argv[1])) if r["rep"]), 0))' "$TMP/cli_after/interventions.csv")
+expect 0 "wrote" xgui "${AFTER[@]}" --no-recovery --screenshot "$TMP/rep_iv.png" --panel reps --rep "${IVREP:-0}"
 
 # --- save: an edited scenario is written valid by construction and loads back as edited --------------
 expect 0 "wrote" gui --screenshot "$TMP/saved.png" --edit /reps/count=50 --save "$TMP/saved.json"
@@ -149,6 +157,43 @@ check((cust['first'], cust['last'], cust['min'], cust['max']) == (cust_cli[0], c
 rev = charts['Revenue per day']['series'][0]
 check(rev['points'] == days and rev['max'] > 0, 'revenue chart is empty')
 
+# 2b. Win rate and forecast vs actual show the run's data: the rolling 28-day first_orders / engaged
+#     of timeseries.csv, and each forecast bucket's units held over the days it covers, with the
+#     band forecast x (1 +/- mean |actual - forecast| / actual of the previous 8 buckets).
+def close(a, b, rel=1e-4):
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+def stats_match(s, vals, what):
+    check(s['points'] == len(vals), f"{what}: {s['points']} points, wanted {len(vals)}")
+    if vals and s['points'] == len(vals):
+        ok = close(s['first'], vals[0]) and close(s['last'], vals[-1]) and close(s['min'], min(vals)) and close(s['max'], max(vals)) and close(s['sum'], sum(vals))
+        check(ok, f"{what}: drawn {s['first']}..{s['last']} sum {s['sum']}, timeseries.csv gives {vals[0]}..{vals[-1]} sum {sum(vals)}")
+WR, FVA = 'Win rate, rolling 28 days', 'Forecast vs actual'
+check(WR in charts and FVA in charts, 'win rate or forecast vs actual chart not drawn')
+eng = [float(r['engaged']) for r in ts]; won = [float(r['first_orders']) for r in ts]
+wr = [sum(won[max(0, i - 27):i + 1]) / sum(eng[max(0, i - 27):i + 1]) for i in range(days) if sum(eng[max(0, i - 27):i + 1]) > 0]
+check(len(wr) > days // 2, f'win rate defined on only {len(wr)} days: the scenario opens too few deals')
+stats_match(charts[WR]['series'][0], wr, 'win rate')
+closes = [i for i, r in enumerate(ts) if r['forecast_units'] != '']
+check(len(closes) >= 4, f'only {len(closes)} forecast buckets closed in {days} days')
+fc_days, ac_days, band = [], [], []
+blen = min([closes[0] + 1] + [b - a for a, b in zip(closes, closes[1:])])
+apes = []
+for k, c in enumerate(closes):
+    f, a = float(ts[c]['forecast_units']), float(ts[c]['actual_units'])
+    n = c - max(closes[k - 1] + 1 if k else 0, c - blen + 1) + 1
+    fc_days += [f] * n; ac_days += [a] * n
+    if apes:
+        m = sum(apes[-8:]) / len(apes[-8:])
+        band += [(max(0, f * (1 - m)), f * (1 + m))] * n
+    if a > 0: apes.append(abs(a - f) / a)
+fva = charts[FVA]
+check([s['label'] for s in fva['series']] == ['forecast', 'actual'], f"forecast chart series {[s['label'] for s in fva['series']]}")
+stats_match(fva['series'][0], fc_days, 'forecast units')
+stats_match(fva['series'][1], ac_days, 'actual units')
+b = fva['bands'][0] if fva.get('bands') else {'points': 0}
+check(b['points'] == len(band) and band and close(b['lo_min'], min(x for x, _ in band)) and close(b['hi_max'], max(y for _, y in band)),
+      f"error band: {b}, wanted {len(band)} days from {min(x for x, _ in band) if band else None} to {max(y for _, y in band) if band else None}")
+
 # 3. The pixels show it: the series colour runs across the plot, and the last customer count is
 #    drawn at the height the axis gives it.
 def line_columns(chart):
@@ -159,6 +204,18 @@ def line_columns(chart):
 for t in ['Revenue per day', 'Active customers', 'Invalid visit rate']:
     cols, (x0, y0, x1, y1), col = line_columns(charts[t])
     check(len(cols) > 0.8 * (x1 - x0 - 2), f'{t}: the line covers {len(cols)} of {x1 - x0} columns')
+# The new charts' lines run across the part of the plot their data spans.
+def plot_x(chart, day):
+    x0, _, x1, _ = chart['plot']
+    return x0 + day / (days - 1) * (x1 - x0)
+for t, k, d0, d1 in [(WR, 0, next(i for i in range(days) if sum(eng[max(0, i - 27):i + 1]) > 0), days - 1),
+                     (FVA, 1, 0, closes[-1] if closes else 0), (FVA, 0, 0, closes[-1] if closes else 0)]:
+    ch = charts[t]
+    _, y0, _, y1 = [int(round(v)) for v in ch['plot']]
+    col = hexcolor(ch['series'][k]['color'])
+    xs = range(int(plot_x(ch, d0)) + 2, int(plot_x(ch, d1)) - 1)
+    hit = [x for x in xs if any(near(pixel(img, x, y), col, 30) for y in range(y0 + 1, y1 - 1))]
+    check(len(xs) > 20 and len(hit) > 0.8 * len(xs), f"{t} / {ch['series'][k]['label']}: line in {len(hit)} of {len(xs)} columns")
 c = charts['Active customers']
 x0, y0, x1, y1 = c['plot']
 lo, hi = c['y_range']
@@ -175,7 +232,10 @@ check(ab['a']['seed'] == ab['b']['seed'], 'A and B seeds differ')
 check(ab['a']['done'] and ab['b']['done'], 'A/B runs not finished')
 check(ab['b']['kpis']['revenue'] != ab['a']['kpis']['revenue'], 'B revenue equals A revenue')
 check(any(d['path'] == '/reps/visits_per_day' for d in ab.get('parameter_differences', [])), 'parameter difference not listed')
-check(all(len(c['series']) == 2 for c in ab['charts']), 'A/B charts do not overlay two series')
+check(all(len(c['series']) == (4 if c['title'] == FVA else 2) for c in ab['charts']), 'A/B charts do not overlay A and B')
+check([s['label'] for s in next(c for c in ab['charts'] if c['title'] == FVA)['series']] == ['A forecast', 'A actual', 'B forecast', 'B actual'],
+      'A/B forecast chart does not overlay both runs')
+check(any(c['title'] == WR for c in ab['charts']), 'A/B has no win-rate chart')
 check(len(ab.get('kpi_differences', [])) > 10, 'no KPI differences table')
 
 # 5. An invalid edit is refused with the validator's message; the run goes on.
@@ -195,6 +255,28 @@ g = json.load(open(f'{tmp}/graph.png.json'))
 check(g['panel'] == 'graph' and len(g.get('contacts', [])) >= 1, 'buying centre drew no contacts')
 r = json.load(open(f'{tmp}/reps.png.json'))
 check(r['panel'] == 'reps' and r.get('rep') == 3 and r.get('statements', 0) >= 4, f"reps panel: {r.get('rep')}, {r.get('statements')}")
+
+# 7b. The pods table shows the engine's per-pod figures (pods.csv); the rep detail lists the
+#     rep's interventions (interventions.csv).
+pd = json.load(open(f'{tmp}/pods.png.json'))
+pods_cli = {int(r['pod']): r for r in csv.DictReader(open(f'{tmp}/cli_after/pods.csv'))}
+check(pd['panel'] == 'pods' and len(pd.get('pods', [])) == len(pods_cli), f"pods table has {len(pd.get('pods', []))} rows, pods.csv {len(pods_cli)}")
+for row in pd.get('pods', []):
+    cli = pods_cli[row['pod']]
+    for col, key in [('revenue CNY', 'revenue'), ('margin', 'gross_margin'), ('win rate', 'win_rate'), ('cycle days', 'cycle_days'),
+                     ('cards', 'cards_raised'), ('response h', 'card_response_hours'), ('reuse', 'knowledge_reuse'),
+                     ('discounts', 'discounts'), ('mean disc.', 'mean_discount'), ('specialists', 'specialists')]:
+        want = float(cli[key]) if cli[key] not in ('', 'nan') else None
+        got = row.get(col)
+        check((want is None and got is None) or (want is not None and got is not None and close(got, want)),
+              f"pod {row['pod']} {col}: GUI {got}, pods.csv {want}")
+check(sum(float(r['cards_raised']) for r in pods_cli.values()) > 0 and sum(float(r['discounts']) for r in pods_cli.values()) > 0,
+      'no cards or discounts in the pods run: the pods test is weak')
+ri = json.load(open(f'{tmp}/rep_iv.png.json'))
+ivs = list(csv.DictReader(open(f'{tmp}/cli_after/interventions.csv')))
+ivrep = ri.get('rep')
+want = sum(1 for r in ivs if r['rep'] == str(ivrep))
+check(want > 0 and ri.get('rep_interventions') == want, f"rep {ivrep}: {ri.get('rep_interventions')} interventions listed, interventions.csv has {want}")
 
 # 8. Recovery: the accepted edit was autosaved, and offered back at the next start.
 rec = json.load(open(f'{tmp}/recovery.json'))
