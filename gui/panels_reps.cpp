@@ -224,7 +224,14 @@ void App::rep_interventions(const WorldView& w, const Snapshot& s, RepId r) {
         ImGui::TextUnformatted(Date::from_serial(w.start.serial() + x.day).str().c_str());
         ImGui::TableSetColumnIndex(1);
         ImGui::TextUnformatted(x.rule < w.rule_names.size() ? w.rule_names[x.rule].c_str() : "?");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("rule %u, assigned to %s", unsigned(x.rule), x.assignee.c_str());
+        if (ImGui::IsItemHovered()) {
+          static constexpr const char* kTo[] = {"the rep", "a pod specialist", "a central department", "the regional manager",
+                                                "the warehouse", "a digital push"};
+          ImGui::SetTooltip("rule %u, assigned to %s%s%s", unsigned(x.rule), kTo[x.assignee % 6],
+                            x.assignee == kToPod || x.assignee == kToCentral ? ": " : "",
+                            x.assignee == kToPod || x.assignee == kToCentral
+                                ? std::string(kSpecialistRoleNames[x.role % 3]).c_str() : "");
+        }
         ImGui::TableSetColumnIndex(2);
         ImGui::TextUnformatted(std::string(kThenKindNames[size_t(x.kind)]).c_str());
         ImGui::TableSetColumnIndex(3);

@@ -170,7 +170,8 @@ void save(ArchiveWriter& o, const InterventionRecord& x) {
   o.pod(x.rep);
   o.pod(x.account);
   o.pod(x.series);
-  o.str(x.assignee);
+  o.pod(x.assignee);
+  o.pod(x.role);
   o.pod(x.done_day);
   o.pod(x.stage_before);
   o.pod(x.stage_after);
@@ -187,7 +188,8 @@ void load(ArchiveReader& in, InterventionRecord& x) {
   in.pod(x.rep);
   in.pod(x.account);
   in.pod(x.series);
-  in.str(x.assignee);
+  in.pod(x.assignee);
+  in.pod(x.role);
   in.pod(x.done_day);
   in.pod(x.stage_before);
   in.pod(x.stage_after);
@@ -200,7 +202,8 @@ void Recorder::save(ArchiveWriter& o) const {
   o.pod(event_mask_);
   o.vec(days_);
   o.vec(events_);
-  o.vec(baskets_);
+  o.vec(basket_bins_);
+  o.vec(basket_big_);
   o.size(statements_.size());
   for (const auto& s : statements_) salesim::save(o, s);
   o.pod(repurchase_eligible);
@@ -227,7 +230,8 @@ void Recorder::load(ArchiveReader& in) {
   in.pod(event_mask_);
   in.fixed(days_, "the time series");
   in.vec(events_);
-  in.vec(baskets_);
+  in.vec(basket_bins_);
+  in.vec(basket_big_);
   statements_.resize(in.size(64));
   for (auto& s : statements_) salesim::load(in, s);
   in.pod(repurchase_eligible);
@@ -258,7 +262,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
 #if defined(__GLIBCXX__) && defined(__x86_64__)
   static_assert(sizeof(Engine::Impl) == 1928, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1216, "World changed: save and restore new state in sim/checkpoint.cpp");
-  static_assert(sizeof(Recorder) == 296, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Recorder) == 320, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
   ArchiveWriter o;
   // World: the state part (the structure is rebuilt from the scenario and seed), plus what

@@ -414,15 +414,22 @@ void Engine::interventions(Tick t, int day) {
   for (const auto& s : m.suggestions) {
     ++row.suggestions;
     const uint32_t record = uint32_t(rec_.interventions.size());
-    rec_.interventions.push_back({day, s.rule, s.kind, kFired, false, s.rep, s.account, s.series, {}, -1,
-                                  s.account != kNone ? w_.stage[s.account] : uint8_t(0), 255, -1, 0});
+    InterventionRecord fired;
+    fired.day = day;
+    fired.rule = s.rule;
+    fired.kind = s.kind;
+    fired.rep = s.rep;
+    fired.account = s.account;
+    fired.series = s.series;
+    fired.stage_before = s.account != kNone ? w_.stage[s.account] : uint8_t(0);
+    rec_.interventions.push_back(fired);
     rec_.event({t, kEvIntervention, kFired, 0, s.rep, s.account, s.rule, 0});
     if (s.kind != ThenKind::Task) {
       act_on(s, record, t, day);
       continue;
     }
     InterventionRecord& x = rec_.interventions[record];
-    x.assignee = fmt::format("rep:{}", s.rep);
+    x.assignee = kToRep;
     const auto& win = m.suggestion_window[s.rep];
     const double load = double(std::accumulate(win.begin(), win.end(), 0u)) / std::max(1e-9, capacity);
     Rng rng(seed_, Purpose::Acceptance, s.account, t + s.rule);

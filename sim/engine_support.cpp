@@ -90,7 +90,7 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
   switch (s.kind) {
     case ThenKind::Task: break;  // handled by the caller: trust and the circuit breaker apply
     case ThenKind::PushMaterial:
-      x.assignee = "digital";
+      x.assignee = kToDigital;
       x.status = kApplied;
       m.digital.push_back({s.account, s.action, s.rule, t, t + tpd, record});
       break;
@@ -102,11 +102,13 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
       Rng rng(seed_, Purpose::Specialist, s.account, int64_t(t) * 8 + s.rule);
       x.status = kApplied;
       if (P.agile && have > 0) {
-        x.assignee = fmt::format("pod:{}/{}", pod, kSpecialistRoleNames[size_t(role)]);
+        x.assignee = kToPod;
+        x.role = uint8_t(role);
         const Tick delay = hours_to_ticks(rng.exponential(P.pod_response_hours), clock().tick_hours());
         enqueue(m.pod_queue[size_t(pod) * 3 + size_t(role)], {s.account, s.action, s.rule, t + delay, t + 14 * tpd, record});
       } else {
-        x.assignee = fmt::format("central:{}", kSpecialistRoleNames[size_t(role)]);
+        x.assignee = kToCentral;
+        x.role = uint8_t(role);
         const Tick delay = hours_to_ticks(rng.exponential(P.hierarchy_response_hours), clock().tick_hours());
         enqueue(m.central_queue[size_t(role)], {s.account, s.action, s.rule, t + delay, t + delay + 14 * tpd, record});
       }
@@ -114,7 +116,7 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
     }
     case ThenKind::FreezeCredit: {
       const AccountId a = s.account;
-      x.assignee = fmt::format("manager:{}", sc_.regions[w_.acct_region[a]].name);
+      x.assignee = kToManager;
       if (w_.arrears_due[a] == kNever) { x.status = kIgnored; break; }  // nothing overdue: nothing to freeze
       x.status = kApplied;
       w_.credit_frozen[a] = 1;
@@ -128,9 +130,9 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
       const int bd = int(sc_.forecast.params["bucket_days"]);
       const double daily = m.current_forecast[series] / bd;
       const double qty = std::floor(std::max(0.0, s.cover_days * daily - w_.stock[series] - m.on_order[series]));
-      x.assignee = "warehouse";
+      x.assignee = kToWarehouse;
       x.status = qty > 0 ? kApplied : kIgnored;
-      x.amount = qty;
+      x.amount = float(qty);
       if (qty <= 0) break;
       const size_t arrive = size_t(day + s.lead_days);
       if (s.lead_days == 0) {

@@ -104,6 +104,19 @@ std::string timeseries_csv(const Engine& e) {
   return out;
 }
 
+std::string assignee_label(const Engine& e, const InterventionRecord& x) {
+  const World& w = e.world();
+  switch (x.assignee) {
+    case kToRep: return fmt::format("rep:{}", x.rep);
+    case kToPod: return fmt::format("pod:{}/{}", w.rep_pod[x.rep], kSpecialistRoleNames[x.role % 3]);
+    case kToCentral: return fmt::format("central:{}", kSpecialistRoleNames[x.role % 3]);
+    case kToManager: return fmt::format("manager:{}", e.scenario().regions[w.acct_region[x.account]].name);
+    case kToWarehouse: return "warehouse";
+    case kToDigital: return "digital";
+  }
+  return "";
+}
+
 std::string interventions_csv(const Engine& e) {
   std::string out =
       "day,date,rule,rule_name,kind,status,degraded,assignee,rep,account,region,sku,stage_before,done_day,"
@@ -121,7 +134,7 @@ std::string interventions_csv(const Engine& e) {
     const bool acct = x.account != kNone;
     fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", x.day,
                    e.clock().date_of_day(x.day).str(), x.rule, q(pol.rule_name(x.rule)), kThenKindNames[size_t(x.kind)],
-                   kInterventionStatusNames[x.status], x.degraded ? 1 : 0, x.assignee,
+                   kInterventionStatusNames[x.status], x.degraded ? 1 : 0, assignee_label(e, x),
                    x.rep == kNone ? std::string() : std::to_string(x.rep), acct ? std::to_string(x.account) : std::string(),
                    q(region), sku.empty() ? std::string() : q(sku), acct ? std::to_string(x.stage_before + 1) : std::string(),
                    x.done_day >= 0 ? std::to_string(x.done_day) : std::string(),

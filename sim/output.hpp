@@ -19,6 +19,8 @@ std::string events_csv(const Engine& e);
 std::string payouts_csv(const Engine& e);
 // One JSON object per payout statement: lines, variables, change, attribution and explanation.
 std::string statements_jsonl(const Engine& e);
+// Who a suggestion went to, in words: rep:ID, pod:ID/ROLE, central:ROLE, manager:REGION, warehouse, digital.
+std::string assignee_label(const Engine& e, const InterventionRecord& x);
 // One row per suggestion of an intervention rule: what fired, what became of it, its outcome.
 std::string interventions_csv(const Engine& e);
 // One row per pod (or team): revenue, margin, discounts, deals, demand cards (docs/pods.md#kpis).

@@ -10,19 +10,30 @@ void Recorder::init(int days, uint32_t event_mask) {
   event_mask_ = event_mask;
   days_.assign(size_t(days), DayRow{});
   events_.clear();
-  baskets_.clear();
+  basket_bins_.clear();
+  basket_big_.clear();
   statements_.clear();
 }
 
 double Recorder::median_basket() const {
-  if (baskets_.empty()) return 0;
-  std::vector<float> v = baskets_;
-  const size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + long(mid), v.end());
-  if (v.size() % 2) return v[mid];
-  const float hi = v[mid];
-  const float lo = *std::max_element(v.begin(), v.begin() + long(mid));
-  return 0.5 * (double(lo) + double(hi));
+  uint64_t small = 0;
+  for (uint32_t c : basket_bins_) small += c;
+  const uint64_t n = small + basket_big_.size();
+  if (n == 0) return 0;
+  std::vector<float> big = basket_big_;
+  std::sort(big.begin(), big.end());
+  // The value of rank k (0-based) in ascending order: histogram bins first, then the big ones.
+  auto at = [&](uint64_t k) {
+    if (k >= small) return double(big[size_t(k - small)]);
+    uint64_t seen = 0;
+    for (size_t i = 0; i < basket_bins_.size(); ++i) {
+      seen += basket_bins_[i];
+      if (seen > k) return double(i) / 100.0;
+    }
+    return 0.0;  // unreachable: k < small
+  };
+  const uint64_t mid = n / 2;
+  return n % 2 ? at(mid) : 0.5 * (at(mid - 1) + at(mid));
 }
 
 double gini(std::vector<double> v) {

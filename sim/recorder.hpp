@@ -1,6 +1,7 @@
 // Recorder: per-day time series, the event log and the counters KPIs are computed from.
 // docs/outputs.md describes every file and column; docs/model.md#kpis every KPI definition.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -27,21 +28,27 @@ enum InterventionStatus : uint8_t { kFired, kAccepted, kIgnored, kDegraded, kDon
 constexpr std::array<std::string_view, 7> kInterventionStatusNames = {"fired", "accepted", "ignored", "degraded",
                                                                        "done", "expired", "applied"};
 
+// Who a suggestion went to (shown as rep:ID, pod:ID/ROLE, central:ROLE, manager:REGION, warehouse,
+// digital by assignee_label in sim/output.hpp).
+enum Assignee : uint8_t { kToRep, kToPod, kToCentral, kToManager, kToWarehouse, kToDigital };
+
 // One suggestion of an intervention rule and what became of it (interventions.csv, docs/outputs.md).
+// Kept compact (36 bytes): a large run logs millions of them.
 struct InterventionRecord {
-  int day = 0;
+  int32_t day = 0;
+  int32_t done_day = -1;       // the task or dispatch was carried out
+  RepId rep = kNone;
+  AccountId account = kNone;
+  uint32_t series = kNone;
+  float amount = 0;            // replenish: units ordered
   uint16_t rule = 0;
   ThenKind kind = ThenKind::Task;
   uint8_t status = kFired;     // final status: accepted+done, ignored, degraded(+done), expired, applied
   bool degraded = false;
-  RepId rep = kNone;
-  AccountId account = kNone;
-  uint32_t series = kNone;
-  std::string assignee;        // rep:ID, pod:ID/ROLE, central:ROLE, manager:REGION, warehouse, digital
-  int done_day = -1;           // the task or dispatch was carried out
+  uint8_t assignee = kToRep;   // Assignee
+  uint8_t role = 0;            // SpecialistRole of a dispatch
   uint8_t stage_before = 0, stage_after = 255;  // 255: not measured
   int8_t ordered = -1;         // ordered within outcome_days (-1: not measured, the run ended first)
-  double amount = 0;           // replenish: units ordered
 };
 
 // Per pod, over the run (pods.csv, docs/pods.md#kpis).
@@ -79,7 +86,18 @@ class Recorder {
   void event(const Event& e) {
     if (wants(e.kind)) events_.push_back(e);
   }
-  void order(double value) { baskets_.push_back(float(value)); }
+  // An order's value, kept to the cent in a histogram (values from kBasketCentsMax on are kept as
+  // they are): the median basket without keeping every order.
+  void order(double value) {
+    const double cents = std::round(value * 100.0);
+    if (cents >= 0 && cents < double(kBasketBins)) {
+      if (basket_bins_.empty()) basket_bins_.assign(kBasketBins, 0);
+      ++basket_bins_[size_t(cents)];
+    } else {
+      basket_big_.push_back(float(value));
+    }
+  }
+  static constexpr size_t kBasketBins = 200000;  // 0.00 .. 1999.99 CNY
 
   DayRow& day(int d) { return days_[size_t(d)]; }
   const std::vector<DayRow>& days() const { return days_; }
@@ -117,7 +135,8 @@ class Recorder {
   uint32_t event_mask_ = ~0u;
   std::vector<DayRow> days_;
   std::vector<Event> events_;
-  std::vector<float> baskets_;
+  std::vector<uint32_t> basket_bins_;  // order count per cent of value, below kBasketBins cents
+  std::vector<float> basket_big_;      // orders of kBasketBins cents and more
   std::vector<PayoutStatement> statements_;
 };
 

@@ -11,7 +11,7 @@ using namespace salesim::test;
 
 // The final state hash of the default scenario shortened to 60 days, seed 20250701. If a change
 // must alter results, update this value and say why in the commit message.
-constexpr uint64_t kPinnedHash60 = 0x287a894c60f43c01ull;
+constexpr uint64_t kPinnedHash60 = 0x98d757fa718b11e2ull;
 
 TEST_CASE("same scenario and seed give the same state at 1, 2 and 4 threads", "[engine][determinism]") {
   const Scenario sc = short_default(60);

@@ -312,7 +312,7 @@ TEST_CASE("a credit freeze blocks orders until the overdue invoice is paid", "[i
   size_t frozen = 0;
   for (const InterventionRecord& x : on->recorder().interventions) {
     CHECK(x.kind == ThenKind::FreezeCredit);
-    CHECK(x.assignee.rfind("manager:", 0) == 0);
+    CHECK(assignee_label(*on, x).rfind("manager:", 0) == 0);
     frozen += x.status == kApplied;
   }
   CHECK(frozen > 0);
