@@ -818,6 +818,11 @@ std::optional<Table> Importer::open_table(const json& section, const std::string
                                         file, t.shown));
     return std::nullopt;
   }
+  // Only regular files: a device or a pipe (/dev/zero, /dev/stdin) would be read without end.
+  if (std::error_code ec; !fs::is_regular_file(full, ec)) {
+    fail(pointer + "/file", fmt::format("{} is not a regular file (a device or a pipe cannot be imported)", t.shown));
+    return std::nullopt;
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
   t.text = ss.str();

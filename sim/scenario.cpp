@@ -230,6 +230,11 @@ void resolve_plan_file(json& doc, const std::string& source, std::vector<Problem
     problems.push_back({"/incentive/plan_file", fmt::format("cannot open the plan file {}", path.string())});
     return;
   }
+  // Only regular files: a device or a pipe (/dev/zero) would be read without end.
+  if (std::error_code ec; !fs::is_regular_file(path, ec)) {
+    problems.push_back({"/incentive/plan_file", fmt::format("{} is not a regular file", path.string())});
+    return;
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
   auto parsed = parse_json_text(ss.str(), path.string(), problems);

@@ -84,3 +84,22 @@ TEST_CASE("fuzz finding: a number too large for a double is a clear JSON error i
   REQUIRE_FALSE(o.ok());
   CHECK(o.problems[0].where == "/seed");
 }
+
+// Not found by the fuzzer (it cannot make a device), but the same class: a mapping naming a device
+// would be read without end. Only regular files are imported.
+TEST_CASE("a mapping or plan file that names a device is refused, not read without end", "[fuzz][history]") {
+  const std::string text = R"({"opportunities": {"file": "/dev/zero", "columns": {"id": "id", "stage": "stage"},
+                               "stages": [{"name": "Won", "status": "won"}]}})";
+  salesim::HistoryLoad h = salesim::load_history_text(text, ".", "map.json");
+  REQUIRE_FALSE(h.ok());
+  REQUIRE(h.mapping_problems.size() == 1);
+  CHECK(h.mapping_problems[0].where == "/opportunities/file");
+  CHECK_THAT(h.mapping_problems[0].what, Catch::Contains("not a regular file"));
+
+  // The same for a scenario's plan file.
+  salesim::LoadResult sc = salesim::load_scenario_file(std::string(SALESIM_SOURCE_DIR) + "/scenarios/default.json",
+                                                       {{"/incentive/plan_file", "/dev/zero"}});
+  REQUIRE_FALSE(sc.ok());
+  CHECK(sc.problems[0].where == "/incentive/plan_file");
+  CHECK_THAT(sc.problems[0].what, Catch::Contains("not a regular file"));
+}
