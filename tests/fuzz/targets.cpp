@@ -99,12 +99,14 @@ Outcome csv(const uint8_t* data, size_t size) {
 
   // 2. The whole importer, with this text as the chosen section's file.
   static const json base = json::parse(read_text(source_dir() + "/tests/fuzz/data/all.json"));
-  static const fs::path scratch = [] {
+  // One scratch directory per process, removed at exit (the corpus replay in ctest must leave nothing).
+  struct Scratch {
     fs::path dir = fs::temp_directory_path() / ("salesim-fuzz-csv-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    return dir;
-  }();
-  const fs::path file = scratch / "input.csv";
+    Scratch() { fs::create_directories(dir); }
+    ~Scratch() { std::error_code ec; fs::remove_all(dir, ec); }
+  };
+  static const Scratch scratch;
+  const fs::path file = scratch.dir / "input.csv";
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out << text;
