@@ -98,7 +98,7 @@ bool App::init(std::string& error) {
     json value;
     try {
       value = json::parse(o->value);
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) {  // parse_error, or out_of_range for 1e999
       value = o->value;
     }
     apply_edit(FormEdit{o->pointer, value});

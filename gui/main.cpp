@@ -84,12 +84,14 @@ bool write_png(const std::string& path, int w, int h) {
   const size_t stride = size_t(w) * 3;
   for (int y = 0; y < h; ++y)  // OpenGL's rows start at the bottom
     std::copy_n(px.data() + size_t(h - 1 - y) * stride, stride, flipped.data() + size_t(y) * stride);
-  const std::string tmp = path + ".tmp.png";
   stbi_write_png_compression_level = 9;  // docs/images keeps these files
-  if (!stbi_write_png(tmp.c_str(), w, h, 3, flipped.data(), int(stride))) return false;
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  return !ec;
+  // Encoded in memory, then written like every other output (temp file, fsync, rename), so a killed
+  // app never leaves a truncated PNG under the final name. docs/reliability.md#atomic-outputs
+  std::string png;
+  auto append = [](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), size_t(size)); };
+  if (!stbi_write_png_to_func(append, &png, w, h, 3, flipped.data(), int(stride))) return false;
+  std::string err;
+  return salesim::gui::write_file_atomic(path, png, err);
 }
 
 }  // namespace

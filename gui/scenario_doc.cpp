@@ -1,5 +1,7 @@
 #include "gui/scenario_doc.hpp"
 
+#include "sim/output.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -68,7 +70,7 @@ json prepare_model_switches(json doc, const std::vector<Override>& overrides) {
     json value;
     try {
       value = json::parse(o.value);
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) {  // parse_error, or out_of_range for 1e999
       value = o.value;
     }
     if (value.is_string() && doc.contains(family)) doc[family] = switch_model(doc[family], props[family], value.get<std::string>());
@@ -77,25 +79,12 @@ json prepare_model_switches(json doc, const std::vector<Override>& overrides) {
 }
 
 bool write_file_atomic(const std::string& path, const std::string& text, std::string& error) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      error = fmt::format("cannot write {}", tmp);
-      return false;
-    }
-    f << text;
-    f.flush();
-    if (!f) {
-      error = fmt::format("writing {} failed", tmp);
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    error = fmt::format("cannot rename {} to {}: {}", tmp, path, ec.message());
-    std::filesystem::remove(tmp, ec);
+  // The engine's writer (temp file, fsync, rename): the earlier copy here did not fsync, so after a
+  // power cut the renamed file could be empty. docs/reliability.md#atomic-outputs
+  try {
+    salesim::write_file_atomic(path, text);
+  } catch (const std::exception& e) {
+    error = e.what();
     return false;
   }
   return true;

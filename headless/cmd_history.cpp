@@ -232,7 +232,7 @@ std::map<std::string, std::map<std::string, double>> read_ridge_weights(const st
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw BadInput(fmt::format("{}: not valid JSON: {}", path, e.what()));
   }
   if (!j.is_object()) throw BadInput(fmt::format("{}: /: expected an object of regions, got {}", path, describe(j)));

@@ -124,7 +124,7 @@ int explain(const ExplainOptions& o) {
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {  // parse_error, or out_of_range for 1e999
       throw BadInput(fmt::format("{}:{}: not a JSON statement", path, lineno));
     }
     if (j.value("rep", -1L) != o.rep) continue;

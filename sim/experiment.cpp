@@ -119,7 +119,7 @@ std::string cell_text(const json& v) { return v.is_string() ? v.get<std::string>
 json value_of_override(const std::string& text) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error&) {
+  } catch (const json::exception&) {  // parse_error, or out_of_range for 1e999
     return json(text);  // bare words are strings, as for --set
   }
 }
@@ -145,20 +145,7 @@ std::optional<json> read_json_file(const std::string& path, std::vector<Problem>
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  const std::string text = ss.str();
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    size_t line = 1, col = 1;
-    const size_t end = e.byte == 0 ? 0 : e.byte - 1;
-    for (size_t i = 0; i < end && i < text.size(); ++i) {
-      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
-    }
-    std::string what = e.what();
-    if (auto k = what.find("syntax error"); k != std::string::npos) what = what.substr(k);
-    problems.push_back({fmt::format("{}:{}:{}", path, line, col), fmt::format("not valid JSON: {}", what)});
-    return std::nullopt;
-  }
+  return parse_json_text(ss.str(), path, problems);
 }
 
 ParameterRange range_from(const json& p) {

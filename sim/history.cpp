@@ -818,6 +818,11 @@ std::optional<Table> Importer::open_table(const json& section, const std::string
                                         file, t.shown));
     return std::nullopt;
   }
+  // Only regular files: a device or a pipe (/dev/zero, /dev/stdin) would be read without end.
+  if (std::error_code ec; !fs::is_regular_file(full, ec)) {
+    fail(pointer + "/file", fmt::format("{} is not a regular file (a device or a pipe cannot be imported)", t.shown));
+    return std::nullopt;
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
   t.text = ss.str();
@@ -1581,22 +1586,15 @@ HistoryLoad load_history(const std::string& path) {
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  const std::string text = ss.str();
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
-    }
-    std::string what = e.what();
-    if (auto k = what.find("syntax error"); k != std::string::npos) what = what.substr(k);
-    out.mapping_problems.push_back({fmt::format("{}:{}:{}", path, line, col), fmt::format("not valid JSON: {}", what)});
-    return out;
-  }
   const fs::path base = fs::path(path).parent_path();
-  return load_history_json(doc, base.empty() ? "." : base.string(), path);
+  return load_history_text(ss.str(), base.empty() ? "." : base.string(), path);
+}
+
+HistoryLoad load_history_text(const std::string& text, const std::string& base_dir, const std::string& source) {
+  HistoryLoad out;
+  auto doc = parse_json_text(text, source, out.mapping_problems);
+  if (!doc) return out;
+  return load_history_json(*doc, base_dir, source);
 }
 
 // =====================================================================================================

@@ -200,6 +200,8 @@ struct HistoryLoad {
 
 // Loads a mapping file and every CSV it names (paths relative to the mapping file's directory).
 HistoryLoad load_history(const std::string& mapping_path);
+// The same from the mapping's text (JSON errors reported as source:line:column).
+HistoryLoad load_history_text(const std::string& text, const std::string& base_dir, const std::string& source);
 // The same from a parsed mapping; `base_dir` resolves relative paths, `source` names the mapping.
 HistoryLoad load_history_json(const nlohmann::json& mapping, const std::string& base_dir, const std::string& source);
 

@@ -259,6 +259,9 @@ std::string statements_jsonl(const Engine& e) {
 
 void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& info) {
   std::filesystem::create_directories(dir);
+  // summary.json marks a complete set; one left by an earlier run into the same directory must not
+  // vouch for this run's files while they are being replaced. docs/reliability.md#atomic-outputs
+  std::filesystem::remove(dir + "/summary.json");
   write_file_atomic(dir + "/timeseries.csv", timeseries_csv(e));
   write_file_atomic(dir + "/events.csv", events_csv(e));
   write_file_atomic(dir + "/payouts.csv", payouts_csv(e));

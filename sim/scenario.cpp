@@ -44,15 +44,6 @@ const std::vector<std::string>& kpi_names() {
 
 namespace {
 
-// Line and column (1-based) of a byte offset, for JSON syntax errors.
-std::pair<size_t, size_t> line_col(const std::string& text, size_t offset) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
-  }
-  return {line, col};
-}
-
 std::array<bool, 7> weekday_set(const json& names) {
   std::array<bool, 7> out{};
   for (const auto& n : names)
@@ -313,17 +304,16 @@ void resolve_plan_file(json& doc, const std::string& source, std::vector<Problem
     problems.push_back({"/incentive/plan_file", fmt::format("cannot open the plan file {}", path.string())});
     return;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  json plan;
-  try {
-    plan = json::parse(ss.str());
-  } catch (const json::parse_error& e) {
-    const std::string text = ss.str();
-    auto [line, col] = line_col(text, e.byte == 0 ? 0 : e.byte - 1);
-    problems.push_back({fmt::format("{}:{}:{}", path.string(), line, col), "not valid JSON"});
+  // Only regular files: a device or a pipe (/dev/zero) would be read without end.
+  if (std::error_code ec; !fs::is_regular_file(path, ec)) {
+    problems.push_back({"/incentive/plan_file", fmt::format("{} is not a regular file", path.string())});
     return;
   }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto parsed = parse_json_text(ss.str(), path.string(), problems);
+  if (!parsed) return;
+  json plan = std::move(*parsed);
   if (!plan.is_object()) {
     problems.push_back({"/incentive/plan_file", fmt::format("{} must hold a JSON object", path.string())});
     return;
@@ -368,7 +358,7 @@ LoadResult load_scenario_json(json doc, const std::string& source, const std::ve
     json value;
     try {
       value = json::parse(o.value);
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) {  // parse_error, or out_of_range for 1e999
       value = o.value;  // bare words are strings: --set /forecast/model=exponential_smoothing
     }
     try {
@@ -401,18 +391,10 @@ LoadResult load_scenario_json(json doc, const std::string& source, const std::ve
 
 LoadResult load_scenario_text(const std::string& text, const std::string& source,
                               const std::vector<Override>& overrides) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    LoadResult out;
-    auto [line, col] = line_col(text, e.byte == 0 ? 0 : e.byte - 1);
-    std::string what = e.what();
-    if (auto k = what.find("syntax error"); k != std::string::npos) what = what.substr(k);
-    out.problems.push_back({fmt::format("{}:{}:{}", source, line, col), fmt::format("not valid JSON: {}", what)});
-    return out;
-  }
-  return load_scenario_json(std::move(doc), source, overrides);
+  LoadResult out;
+  auto doc = parse_json_text(text, source, out.problems);
+  if (!doc) return out;
+  return load_scenario_json(std::move(*doc), source, overrides);
 }
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides) {

@@ -8,6 +8,35 @@
 namespace salesim {
 using nlohmann::json;
 
+std::optional<json> parse_json_text(const std::string& text, const std::string& source, std::vector<Problem>& problems) {
+  auto where = [&](size_t offset) {
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
+    }
+    return fmt::format("{}:{}:{}", source, line, col);
+  };
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    if (auto k = what.find("syntax error"); k != std::string::npos) what = what.substr(k);
+    problems.push_back({where(e.byte == 0 ? 0 : e.byte - 1), fmt::format("not valid JSON: {}", what)});
+  } catch (const json::out_of_range& e) {
+    // "number overflow parsing '1e999'": the exception carries no offset, so find the number.
+    std::string what = e.what();
+    size_t at = text.size();
+    if (auto q = what.find('\''); q != std::string::npos)
+      if (auto q2 = what.find('\'', q + 1); q2 != std::string::npos) at = text.find(what.substr(q + 1, q2 - q - 1));
+    if (auto k = what.find("number overflow"); k != std::string::npos) what = what.substr(k);
+    problems.push_back({at == std::string::npos || at == text.size() ? source : where(at),
+                        fmt::format("not valid JSON: {} (a number must fit in a double)", what)});
+  } catch (const json::exception& e) {
+    problems.push_back({source, fmt::format("not valid JSON: {}", e.what())});
+  }
+  return std::nullopt;
+}
+
 std::string describe(const json& v) {
   switch (v.type()) {
     case json::value_t::null: return "null";

@@ -4,6 +4,7 @@
 // pointer, and fills in defaults. Supported keywords are listed in docs/scenario.md#schema-language.
 #pragma once
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,13 @@ struct Problem {
 // Validates `doc` against `schema`, appending problems; returns `doc` with defaults filled in.
 nlohmann::json validate_and_fill(const nlohmann::json& schema, const nlohmann::json& doc,
                                  std::vector<Problem>& problems);
+
+// Parses JSON text a user wrote. On failure returns nothing and appends one problem saying where
+// ("source:line:column") and what. Every failure of nlohmann::json::parse is caught, not only syntax
+// errors: a number too large for a double ("1e999") throws out_of_range, which found by fuzzing
+// (docs/reliability.md#fuzzers) used to escape the loaders and end the program.
+std::optional<nlohmann::json> parse_json_text(const std::string& text, const std::string& source,
+                                              std::vector<Problem>& problems);
 
 // Short human description of a JSON value for error messages ("number -3", "string \"abc\"").
 std::string describe(const nlohmann::json& v);

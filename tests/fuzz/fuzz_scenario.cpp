@@ -1,0 +1,7 @@
+// libFuzzer entry for the scenario target (tests/fuzz/targets.hpp; docs/reliability.md#fuzzers).
+#include "tests/fuzz/targets.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  salesim::fuzz::scenario(data, size);
+  return 0;
+}
