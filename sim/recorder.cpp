@@ -134,7 +134,7 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
       {"interventions_fired", double(t.suggestions), "tasks", "Suggestions created by intervention rules."},
       {"interventions_accepted", double(t.accepted), "tasks", "Suggestions reps accepted."},
       {"interventions_degraded", double(t.degraded), "tasks", "Suggestions the circuit breaker degraded to a brief."},
-      {"interventions_done", double(done), "tasks", "Suggested tasks and dispatches carried out (docs/interventions.md)."},
+      {"interventions_done", double(done), "tasks", "Suggestions carried out: tasks and dispatches done, material pushed, stock ordered (a credit freeze applies at once and shows only in its status; docs/interventions.md)."},
       {"win_rate", ratio(double(deals_won), double(t.engaged)), "share",
        "Deals won (first order after reaching stage 6, engaged) / accounts that reached engaged in the run."},
       {"deal_cycle_days", ratio(deal_cycle_days_sum, double(deals_won)), "days", "Mean days from engaged to the first order, over deals won."},
