@@ -43,7 +43,10 @@ concept Trivial = std::is_trivially_copyable_v<T>;
 
 class ArchiveWriter {
  public:
-  void raw(const void* p, size_t n) { buf_.append(static_cast<const char*>(p), n); }
+  // n == 0 may come with p == nullptr (an empty vector's data()): append nothing, touch nothing.
+  void raw(const void* p, size_t n) {
+    if (n > 0) buf_.append(static_cast<const char*>(p), n);
+  }
   template <Trivial T> void pod(const T& x) { raw(&x, sizeof x); }
   void size(size_t n) { pod(uint64_t(n)); }
   void str(std::string_view s) { size(s.size()); raw(s.data(), s.size()); }
@@ -83,6 +86,7 @@ class ArchiveReader {
 
   size_t remaining() const { return buf_.size() - pos_; }
   void raw(void* p, size_t n) {
+    if (n == 0) return;  // an empty vector's data() may be null: memcpy must not see it
     need(n, "data");
     std::memcpy(p, buf_.data() + pos_, n);
     pos_ += n;
