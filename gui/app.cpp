@@ -19,6 +19,17 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
+
+// The rows of a where/what table of loader problems (the modal and the Problems tab).
+void problem_rows(const std::vector<Problem>& problems) {
+  for (const auto& p : problems) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextUnformatted(p.where.empty() ? "/" : p.where.c_str());
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextWrapped("%s", p.what.c_str());
+  }
+}
 const ImVec4 kWarn(1.0f, 0.72f, 0.30f, 1.0f);
 const ImVec4 kBad(1.0f, 0.45f, 0.40f, 1.0f);
 
@@ -595,13 +606,7 @@ void App::popups() {
       ImGui::TableSetupColumn("where", ImGuiTableColumnFlags_WidthFixed, 260);
       ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
       ImGui::TableHeadersRow();
-      for (const auto& p : problems_) {
-        ImGui::TableNextRow();
-        ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(p.where.empty() ? "/" : p.where.c_str());
-        ImGui::TableSetColumnIndex(1);
-        ImGui::TextWrapped("%s", p.what.c_str());
-      }
+      problem_rows(problems_);
       ImGui::EndTable();
     }
     ImGui::TextUnformatted(fmt::format("Still loaded: {} ({})", a_.scenario.name, a_.path.empty() ? "schema defaults" : a_.path).c_str());
@@ -675,13 +680,7 @@ void App::problems_panel() {
       ImGui::TableSetupColumn("where (JSON pointer or file:line:column)", ImGuiTableColumnFlags_WidthFixed, 320);
       ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
       ImGui::TableHeadersRow();
-      for (const auto& p : problems_) {
-        ImGui::TableNextRow();
-        ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(p.where.empty() ? "/" : p.where.c_str());
-        ImGui::TableSetColumnIndex(1);
-        ImGui::TextWrapped("%s", p.what.c_str());
-      }
+      problem_rows(problems_);
       ImGui::EndTable();
     }
     if (ImGui::Button("Clear")) problems_.clear();
