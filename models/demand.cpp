@@ -1,12 +1,39 @@
 // Demand: seasonal Poisson ordering by repeat customers. docs/model.md#demand
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 
 #include "models/models.hpp"
 
 namespace salesim::models {
 namespace {
+
+// Rng::poisson(mean, exp(-mean)) by a table of its running sums: the same recurrence in the same
+// order, so every draw is bit-for-bit the one Rng::poisson gives, without a division per step.
+class PoissonTable {
+ public:
+  PoissonTable() = default;
+  PoissonTable(double mean, double exp_neg_mean) : mean_(mean) {
+    if (mean <= 0 || mean > 30) return;  // Rng::poisson's other branches
+    double p = exp_neg_mean, s = p;
+    cdf_[0] = s;
+    for (uint32_t k = 1; k < cdf_.size(); ++k) { p *= mean / k; s += p; cdf_[k] = s; }
+    tabled_ = true;
+  }
+  uint32_t draw(Rng& rng) const {
+    if (!tabled_) return rng.poisson(mean_);
+    const double u = rng.uniform();
+    uint32_t k = 0;
+    while (u > cdf_[k] && k < 200) ++k;
+    return k;
+  }
+
+ private:
+  double mean_ = 0;
+  bool tabled_ = false;
+  std::array<double, 201> cdf_{};
+};
 
 class SeasonalPoisson final : public DemandModel {
  public:
@@ -22,6 +49,8 @@ class SeasonalPoisson final : public DemandModel {
     promo_effect_ = p["promo_effect"];
     exp_lines_ = std::exp(-(lines_ - 1.0));
     exp_qty_ = std::exp(-(qty_ - 1.0));
+    lines_cdf_ = PoissonTable(lines_ - 1.0, exp_lines_);
+    qty_cdf_ = PoissonTable(qty_ - 1.0, exp_qty_);
     double total = 0;
     for (size_t i = 0; i < 7; ++i) total += (weekday_[i] = p["weekday_profile"][i].get<double>());
     for (double& x : weekday_) x = total > 0 ? x * 7.0 / total : 1.0;
@@ -42,14 +71,26 @@ class SeasonalPoisson final : public DemandModel {
   }
 
   void basket(const World& w, AccountId, Rng& rng, std::vector<OrderLine>& out) const override {
-    const uint32_t lines = 1 + rng.poisson(lines_ - 1.0, exp_lines_);
+    const uint32_t lines = 1 + lines_cdf_.draw(rng);
     const double* cum = w.sku_cum_popularity.data();
     const size_t n = w.n_skus;
+    assert(guide_.size() == kGuide + 1);  // init() has run
     for (uint32_t i = 0; i < lines; ++i) {
-      size_t k = size_t(std::upper_bound(cum, cum + n, rng.uniform()) - cum);
+      // upper_bound(cum, cum + n, u), started from a guide table (Chen and Asau 1974): the same index.
+      const double u = rng.uniform();
+      size_t k = guide_[size_t(u * double(kGuide))];
+      while (k < n && cum[k] <= u) ++k;
+      while (k > 0 && cum[k - 1] > u) --k;
       if (k >= n) k = n - 1;
-      out.push_back({SkuId(k), 1 + rng.poisson(qty_ - 1.0, exp_qty_)});
+      out.push_back({SkuId(k), 1 + qty_cdf_.draw(rng)});
     }
+  }
+
+  void init(const World& w) override {
+    const double* cum = w.sku_cum_popularity.data();
+    guide_.resize(kGuide + 1);
+    for (size_t j = 0; j <= kGuide; ++j)
+      guide_[j] = uint32_t(std::upper_bound(cum, cum + w.n_skus, double(j) / double(kGuide)) - cum);
   }
 
   double expected_units_per_order(const World& w, SkuId k) const override {
@@ -59,6 +100,9 @@ class SeasonalPoisson final : public DemandModel {
   double discount() const override { return discount_; }
 
  private:
+  static constexpr size_t kGuide = 256;
+  PoissonTable lines_cdf_, qty_cdf_;
+  std::vector<uint32_t> guide_;  // [j]: upper_bound of j / kGuide in the world's cumulative popularity
   double orders_per_day_, lines_, qty_, amplitude_, discount_, weather_effect_, promo_effect_, exp_lines_, exp_qty_;
   int peak_doy_, start_doy_;
   std::array<double, 7> weekday_{};

@@ -147,6 +147,11 @@ class IncentiveDriven final : public RepBehaviour {
     order_value_ = d.value("lines_per_order", 2.0) * d.value("qty_per_line", 3.0) * mean_price * (1 - d.value("discount", 0.0));
     orders_per_day_ = d.value("orders_per_day", 0.5);
     for (size_t a = 0; a < kActions; ++a) value_[a] = sc.actions[a].base_contribution;
+    // The chance that a prospect in stage st reaches trial if worked on, one step per touch.
+    for (int st = kEvaluating; st < kTrial; ++st) {
+      const Action try_act = st >= kEngaged ? kCustomTemplate : kNeedsDiscovery;
+      reach_trial_[size_t(st)] = std::pow(std::min(1.0, stage_gain_ * value_[try_act] * 0.9), double(kTrial - st));
+    }
   }
 
   void plan(const PlanContext& ctx, RepId r, double budget, std::vector<TouchPlan>& out) override {
@@ -171,8 +176,10 @@ class IncentiveDriven final : public RepBehaviour {
       Action act = kCheckIn;
       if (st == kRepeat) {
         // Serving now avoids the neglect part of churn over the horizon.
-        const double risk = std::min(1.0, base_churn_ * horizon_ *
-                                              (std::exp(neglect_ * std::max(0.0, since_valid + horizon_ - service_days_) / 30.0) - 1.0));
+        // exp(0) - 1 = 0: no neglect within the horizon, no risk (skipping exp changes nothing).
+        const double overdue = std::max(0.0, since_valid + horizon_ - service_days_);
+        const double risk =
+            overdue > 0 ? std::min(1.0, base_churn_ * horizon_ * (std::exp(neglect_ * overdue / 30.0) - 1.0)) : 0.0;
         const double keep = risk * (sig.per_revenue * future + sig.per_retained_revenue * order * orders_per_day_ * 90.0);
         const double take = sig.per_revenue * order;
         pay = std::max(keep, take);
@@ -184,11 +191,8 @@ class IncentiveDriven final : public RepBehaviour {
           act = kNeedsDiscovery;
         }
       } else if (st >= kEvaluating) {
-        const Action try_act = st >= kEngaged ? kCustomTemplate : kNeedsDiscovery;
-        const double steps_left = double(kTrial - st);
-        const double p = std::pow(std::min(1.0, stage_gain_ * value_[try_act] * 0.9), steps_left);
-        pay = p * (sig.per_new_customer + sig.per_revenue * order);
-        act = try_act;
+        pay = reach_trial_[st] * (sig.per_new_customer + sig.per_revenue * order);
+        act = st >= kEngaged ? kCustomTemplate : kNeedsDiscovery;
       }
       // Habit: the longer since the last visit, the more the route says "go there".
       const double habit = since_visit / 30.0;
@@ -223,6 +227,7 @@ class IncentiveDriven final : public RepBehaviour {
   double revisit_days_, rationality_, noise_, horizon_, service_days_, neglect_, base_churn_, stage_gain_, adopt_;
   double order_value_ = 0, orders_per_day_ = 0;
   std::array<double, kActions> value_{};
+  std::array<double, kStages> reach_trial_{};
   std::array<double, kActions> costs_;
   static thread_local std::vector<Cand> scratch_;
 };

@@ -59,6 +59,7 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   sig_ = generate_signals(sc_, w_.n_regions, clock().days(), seed_);
   rec_.init(clock().days(), sc_.event_mask);
   m_->cohort.assign(w_.accounts(), 0);
+  pol_.demand->init(w_);
   pol_.behaviour->init(w_);
   pol_.interventions->init(w_);
   Impl& m = *m_;
@@ -1028,7 +1029,10 @@ void Engine::adjust(const Scenario& next, PolicySet replacements) {
   Impl& m = *m_;
   const int old_window = sc_.circuit_breaker.window_days;
   sc_ = next;
-  if (replacements.demand) pol_.demand = std::move(replacements.demand);
+  if (replacements.demand) {
+    pol_.demand = std::move(replacements.demand);
+    pol_.demand->init(w_);
+  }
   if (replacements.forecast) pol_.forecast = std::move(replacements.forecast);
   if (replacements.behaviour) {
     pol_.behaviour = std::move(replacements.behaviour);

@@ -34,6 +34,9 @@ struct OrderLine { SkuId sku; uint32_t qty; };
 class DemandModel {
  public:
   virtual ~DemandModel() = default;
+  // Called once the world exists (and again if the model replaces another mid-run): tables that
+  // depend on the world's SKUs are built here, never lazily inside the parallel phases.
+  virtual void init(const World& w) { (void)w; }
   // Orders per day of a repeat customer of unit size in region g on `day`, and the share of demand
   // lost per unit of price sensitivity to competitor promotions that day.
   virtual void daily_rates(const World& w, const Clock& clock, const Signals& sig, int day,
