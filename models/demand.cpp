@@ -1,7 +1,6 @@
 // Demand: seasonal Poisson ordering by repeat customers. docs/model.md#demand
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <cmath>
 
 #include "models/models.hpp"
@@ -74,13 +73,18 @@ class SeasonalPoisson final : public DemandModel {
     const uint32_t lines = 1 + lines_cdf_.draw(rng);
     const double* cum = w.sku_cum_popularity.data();
     const size_t n = w.n_skus;
-    assert(guide_.size() == kGuide + 1);  // init() has run
+    const bool guided = guide_.size() == kGuide + 1;  // init() has run
     for (uint32_t i = 0; i < lines; ++i) {
       // upper_bound(cum, cum + n, u), started from a guide table (Chen and Asau 1974): the same index.
       const double u = rng.uniform();
-      size_t k = guide_[size_t(u * double(kGuide))];
-      while (k < n && cum[k] <= u) ++k;
-      while (k > 0 && cum[k - 1] > u) --k;
+      size_t k;
+      if (guided) {
+        k = guide_[size_t(u * double(kGuide))];
+        while (k < n && cum[k] <= u) ++k;
+        while (k > 0 && cum[k - 1] > u) --k;
+      } else {
+        k = size_t(std::upper_bound(cum, cum + n, u) - cum);
+      }
       if (k >= n) k = n - 1;
       out.push_back({SkuId(k), 1 + qty_cdf_.draw(rng)});
     }

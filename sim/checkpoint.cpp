@@ -260,7 +260,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // toolchain the project builds with). Add the member to save_checkpoint / restore_checkpoint (or,
   // for World, decide it is structure fixed after build_world), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-  static_assert(sizeof(Engine::Impl) == 1928, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Engine::Impl) == 1976, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1216, "World changed: save and restore new state in sim/checkpoint.cpp");
   static_assert(sizeof(Recorder) == 320, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
@@ -287,10 +287,11 @@ void Engine::save_checkpoint(std::ostream& out) const {
   o.vec(w_.credit_frozen);
   o.vec(w_.acct_discount);
 
-  // Engine::Impl, every member in declaration order. The per-tick scratch (rep_out, order_flag,
-  // day_change, pending, baskets, suggestions, support_out, ...) is empty or rebuilt at a day
+  // Engine::Impl, every member in declaration order. The per-tick scratch (rep_out, order_chunks,
+  // day_change, pending, suggestions, support_out, ...) is empty or rebuilt at a day
   // boundary, where the CLI checkpoints, but it is saved too: then a checkpoint at any tick resumes
-  // exactly, and the list needs no judgement.
+  // exactly, and the list needs no judgement. One exception: region_books, fulfil's per-region
+  // scratch, is emptied before fulfil returns, so between ticks there is nothing in it to save.
   const Impl& m = *m_;
   o.section("engine");
   o.pod(tick_);
@@ -302,7 +303,9 @@ void Engine::save_checkpoint(std::ostream& out) const {
   o.vec(m.suggestion_window);
   o.size(m.rep_out.size());
   for (const RepOut& x : m.rep_out) save(o, x);
-  o.vec(m.order_flag);
+  o.vec(m.order_hazard);
+  o.vec(m.order_target);
+  o.vec(m.order_chunks);
   o.vec(m.day_change);
   o.vec(m.trial_start);
   o.vec(m.cohort);
@@ -320,7 +323,6 @@ void Engine::save_checkpoint(std::ostream& out) const {
   o.vec(m.region_units_today);
   o.vec(m.region_units_ring);
   o.vec(m.region_wow);
-  o.vec(m.baskets);
   o.vec(m.suggestions);
   o.vec(m.region_units_daily);
   o.vec(m.region_first_orders_daily);
@@ -433,7 +435,9 @@ void Engine::restore_checkpoint(std::istream& input) {
   m.rep_out.resize(in.size(8));
   require_size(m.rep_out, R, "rep_out");
   for (RepOut& x : m.rep_out) load(in, x);
-  in.fixed(m.order_flag, "order_flag");
+  in.fixed(m.order_hazard, "order_hazard");
+  in.fixed(m.order_target, "order_target");
+  in.vec(m.order_chunks);
   in.fixed(m.day_change, "day_change");
   in.fixed(m.trial_start, "trial_start");
   in.fixed(m.cohort, "cohort");
@@ -451,7 +455,6 @@ void Engine::restore_checkpoint(std::istream& input) {
   in.fixed(m.region_units_today, "region_units_today");
   in.fixed(m.region_units_ring, "region_units_ring");
   in.fixed(m.region_wow, "region_wow");
-  in.vec(m.baskets);
   in.vec(m.suggestions);
   in.fixed(m.region_units_daily, "region_units_daily");
   in.fixed(m.region_first_orders_daily, "region_first_orders_daily");

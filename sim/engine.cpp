@@ -85,7 +85,9 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   rec_.rep_revenue.assign(R, 0.0);
   m.recompute_every = std::max<Tick>(1, Tick(std::llround(pol_.incentive->recompute_hours() / clock().tick_hours())));
   recompute_incentives();
-  m.order_flag.assign(A, 0);
+  m.order_hazard.assign(A, 0.f);
+  m.order_target.resize(A);
+  for (AccountId a = 0; a < A; ++a) m.order_target[a] = float(Rng(seed_, Purpose::Order, a, -1).exponential(1.0));
   m.day_change.assign(A, 0xFFFF);
   m.trial_start.assign(A, kNever);
   m.region_rate.assign(w_.n_regions, 0);
@@ -648,24 +650,126 @@ void Engine::account_order_phase(Tick t, int day) {
   const RegionId* region = w_.acct_region.data();
   const float* size = w_.acct_size.data();
   const float* sens = w_.acct_price_sens.data();
-  uint8_t* flag = m.order_flag.data();
-#pragma omp parallel for schedule(static) num_threads(threads_)
-  for (long ai = 0; ai < A; ++ai) {
-    const AccountId a = AccountId(ai);
-    const uint8_t st = stage[a];
-    if (st < kTrial || (st == kTrial && !adopted[a])) { flag[a] = 0; continue; }
-    const RegionId g = region[a];
-    const double lambda = m.region_rate[g] * size[a] * std::max(0.0, 1.0 - m.promo_loss[g] * sens[a]) * tick_days;
-    flag[a] = Rng(seed_, Purpose::Order, a, t).uniform() < -std::expm1(-lambda);
+  float* hazard = m.order_hazard.data();
+  float* target = m.order_target.data();
+  // Each customer orders when its hazard, accumulated over the ticks it could order in, reaches an
+  // Exp(1) target drawn at its previous order: the same law as an independent draw with
+  // P = 1 - exp(-lambda) each tick (memorylessness), without a random draw or an exp per account-tick.
+  // Threads take contiguous ranges and their lists are joined in range order: pending is in account
+  // order at any thread count.
+  m.order_chunks.resize(size_t(threads_));
+#pragma omp parallel num_threads(threads_)
+  {
+    const long nt = omp_get_num_threads(), me = omp_get_thread_num();
+    std::vector<AccountId>& mine = m.order_chunks[size_t(me)];
+    mine.clear();
+    for (long ai = A * me / nt; ai < A * (me + 1) / nt; ++ai) {
+      const AccountId a = AccountId(ai);
+      const uint8_t st = stage[a];
+      if (st < kTrial || (st == kTrial && !adopted[a])) continue;
+      const RegionId g = region[a];
+      const double lambda = m.region_rate[g] * size[a] * std::max(0.0, 1.0 - m.promo_loss[g] * sens[a]) * tick_days;
+      const float h = float(double(hazard[a]) + lambda);
+      if (h < target[a]) { hazard[a] = h; continue; }
+      hazard[a] = 0.f;
+      target[a] = float(Rng(seed_, Purpose::Order, a, t).exponential(1.0));
+      mine.push_back(a);
+    }
   }
   (void)day;
-  for (AccountId a = 0; a < AccountId(A); ++a)
-    if (flag[a]) m.pending.push_back({a, false, false});
+  for (size_t c = 0; c < size_t(threads_); ++c)
+    for (AccountId a : m.order_chunks[c]) m.pending.push_back({a, false, false});
 }
 
+// Orders are fulfilled per region, regions in parallel: a region's orders share its stock and are
+// taken in the order of m.pending; everything an order changes is the region's (stock, demand, its
+// accounts, its reps and pods) except the day's totals and the revenue credit of a rep poaching from
+// another region, which are kept per region and merged in region order. So results do not depend on
+// the thread count. docs/model.md#orders, docs/performance.md
 void Engine::fulfil(Tick t, int day) {
   Impl& m = *m_;
+  const size_t G = w_.n_regions;
+  if (m.region_books.size() != G) m.region_books.resize(G);
+  for (RegionBook& b : m.region_books) b.orders_idx.clear();
+  for (uint32_t i = 0; i < uint32_t(m.pending.size()); ++i)
+    m.region_books[w_.acct_region[m.pending[i].account]].orders_idx.push_back(i);
+  // Largest regions first, so two threads finish together.
+  std::vector<RegionId> by_size(G);
+  for (size_t g = 0; g < G; ++g) by_size[g] = RegionId(g);
+  std::stable_sort(by_size.begin(), by_size.end(), [&](RegionId x, RegionId y) {
+    return m.region_books[x].orders_idx.size() > m.region_books[y].orders_idx.size();
+  });
+  const long P = long(m.pending.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_) if (P > 256)
+  for (long k = 0; k < long(G); ++k) fulfil_region(by_size[size_t(k)], t, day);
+  // Merge in region order.
   DayRow& row = rec_.day(day);
+  for (RegionBook& b : m.region_books) {
+    const RegionBook::Totals& x = b.sum;
+    row.orders += x.orders;
+    row.lines += x.lines;
+    row.short_lines += x.short_lines;
+    row.credit_blocked_orders += x.blocked;
+    row.first_orders += x.first_orders;
+    row.adoptions += x.adoptions;
+    row.revenue += x.revenue;
+    row.cogs += x.cogs;
+    row.lost_revenue += x.lost_revenue;
+    row.discount_given += x.discount_given;
+    m.orders_total += x.orders;
+    m.revenue_total += x.revenue;
+    rec_.lead_hours_sum += x.lead_hours;
+    rec_.lead_count += x.orders;
+    rec_.deals_won += x.deals_won;
+    rec_.deal_cycle_days_sum += x.cycle_days;
+    rec_.repurchase_eligible += x.repurchase_eligible;
+    rec_.repurchase_hits += x.repurchase_hits;
+    for (const OrderCredit& c : b.foreign) credit_order(c);
+    for (double v : b.values) rec_.order(v);
+    for (Event& e : b.events) {
+      if (e.kind == kEvOrder) e.detail = ++m.order_seq;
+      rec_.event(e);
+    }
+    if (!rec_.wants(kEvOrder)) m.order_seq += x.orders;
+    b.sum = {};
+    b.orders_idx.clear();
+    b.events.clear();
+    b.foreign.clear();
+    b.values.clear();
+  }
+  m.pending.clear();
+}
+
+// A shipped order's credit to rep c.rep (and its pod). docs/incentives.md#variables, docs/pods.md#kpis
+void Engine::credit_order(const OrderCredit& c) {
+  Impl& m = *m_;
+  PodStats& pod = rec_.pods[w_.rep_pod[c.rep]];
+  pod.revenue += c.revenue;
+  pod.gross_profit += c.revenue - c.cogs;
+  pod.list_revenue += c.list_revenue;
+  RepPeriodStats& ps = m.period[c.rep];
+  ps.revenue += c.revenue;
+  rec_.rep_revenue[c.rep] += c.revenue;
+  ps.gross_profit += c.revenue - c.cogs;
+  ps.new_product_revenue += c.new_product_revenue;
+  ps.lines += c.lines;
+  ps.short_lines += c.short_lines;
+  ps.ordering_accounts += c.new_ordering_account;
+  ps.category_hits += c.new_category_hits;
+  if (c.won) {
+    ++pod.won;
+    pod.cycle_days_sum += c.cycle_days;
+  }
+  if (c.first) {
+    ++ps.new_customers;
+    ps.first_order_revenue += c.revenue;
+    ps.first_order_gross_profit += c.revenue - c.cogs;
+  }
+}
+
+void Engine::fulfil_region(RegionId g, Tick t, int day) {
+  Impl& m = *m_;
+  RegionBook& b = m.region_books[g];
   const double discount = pol_.demand->discount();
   const auto& op = sc_.order_processing;
   const double when = clock().hours_at(t) + 0.5 * clock().tick_hours();
@@ -673,31 +777,42 @@ void Engine::fulfil(Tick t, int day) {
                                   : clock().office_lead_hours(when, op.entry_delay_hours, op.batch_hour, op.lag_office_days);
   const Tick window30 = Tick(30) * clock().ticks_per_day();
   const bool eligible_window = t + window30 <= clock().ticks();
-  // Baskets are drawn in parallel (each from its own keyed stream); stock is allocated serially,
-  // in the deterministic order of m.pending, because orders of a region share its stock.
-  const long P = long(m.pending.size());
-  if (m.baskets.size() < size_t(P)) m.baskets.resize(size_t(P));
-#pragma omp parallel for schedule(static) num_threads(threads_) if (P > 256)
-  for (long i = 0; i < P; ++i) {
-    const PendingOrder& o = m.pending[size_t(i)];
-    auto& lines = m.baskets[size_t(i)];
-    lines.clear();
-    Rng rng(seed_, Purpose::Basket, o.account, int64_t(t) * 4 + o.via_visit * 2 + o.first);
-    pol_.demand->basket(w_, o.account, rng, lines);
-  }
-  for (long i = 0; i < P; ++i) {
-    const PendingOrder& o = m.pending[size_t(i)];
-    const auto& lines = m.baskets[size_t(i)];
+  const bool stockout_events = rec_.wants(kEvStockout), order_events = rec_.wants(kEvOrder),
+             stage_events = rec_.wants(kEvStage);
+  auto& lines = b.basket;
+  b.values.clear();
+  // An order touches a dozen per-account arrays at scattered accounts: fetch them a few orders ahead.
+  constexpr size_t kAhead = 8;
+  const auto prefetch = [&](AccountId x) {
+    __builtin_prefetch(&w_.last_order[x], 1);
+    __builtin_prefetch(&w_.credit_frozen[x]);
+    __builtin_prefetch(&w_.acct_discount[x]);
+    __builtin_prefetch(&w_.arrears_due[x]);
+    __builtin_prefetch(&w_.exposure[x], 1);
+    __builtin_prefetch(&w_.stage[x]);
+    __builtin_prefetch(&m.poached_until[x]);
+    __builtin_prefetch(&m.categories[x], 1);
+    __builtin_prefetch(&m.rev_months[x], 1);
+  };
+  const size_t n_orders = b.orders_idx.size();
+  for (size_t j = 0; j < std::min(kAhead, n_orders); ++j) prefetch(m.pending[b.orders_idx[j]].account);
+  for (size_t j = 0; j < n_orders; ++j) {
+    if (j + kAhead < n_orders) prefetch(m.pending[b.orders_idx[j + kAhead]].account);
+    const PendingOrder& o = m.pending[b.orders_idx[j]];
     const AccountId a = o.account;
     // The revenue credit goes to a poacher while the poaching lasts (docs/incentives.md#poaching).
     const RepId r = m.poached_until[a] > t ? m.poached_by[a] : w_.acct_rep[a];
-    const RegionId g = w_.acct_region[a];
     // A customer orders at most once per tick: a visit order replaces a spontaneous one.
     if (!o.via_visit && w_.last_order[a] == t) continue;
-    if (w_.credit_frozen[a]) { ++row.credit_blocked_orders; continue; }  // docs/interventions.md#credit
+    if (w_.credit_frozen[a]) { ++b.sum.blocked; continue; }  // docs/interventions.md#credit
+    // The basket, from the order's own keyed stream.
+    lines.clear();
+    Rng rng(seed_, Purpose::Basket, a, int64_t(t) * 4 + o.via_visit * 2 + o.first);
+    pol_.demand->basket(w_, a, rng, lines);
     const double acct_discount = w_.acct_discount[a];
-    double revenue = 0, cogs = 0, new_product_revenue = 0, list_revenue = 0;
-    uint32_t short_lines = 0, category_bits = 0;
+    OrderCredit c;
+    c.rep = r;
+    uint32_t category_bits = 0;
     for (const OrderLine& l : lines) {
       category_bits |= 1u << (w_.sku_category[l.sku] & 31u);
       const size_t s = size_t(g) * w_.n_skus + l.sku;
@@ -705,32 +820,27 @@ void Engine::fulfil(Tick t, int day) {
       m.region_units_today[g] += l.qty;
       const double shipped = std::min<double>(l.qty, std::floor(w_.stock[s]));
       w_.stock[s] -= shipped;
-      ++row.lines;
+      ++b.sum.lines;
       const double list_price = w_.sku_price[l.sku] * (1.0 - discount);
       const double price = list_price * (1.0 - acct_discount);
-      list_revenue += shipped * list_price;
-      if (w_.sku_new[l.sku]) new_product_revenue += shipped * price;
+      c.list_revenue += shipped * list_price;
+      if (w_.sku_new[l.sku]) c.new_product_revenue += shipped * price;
       if (shipped < l.qty) {
-        ++short_lines;
-        ++row.short_lines;
-        row.lost_revenue += (l.qty - shipped) * price;
+        ++c.short_lines;
+        ++b.sum.short_lines;
+        b.sum.lost_revenue += (l.qty - shipped) * price;
         w_.last_stockout[a] = t;
-        rec_.event({t, kEvStockout, 0, 0, r, a, l.sku, double(l.qty) - shipped});
+        if (stockout_events) b.events.push_back({t, kEvStockout, 0, 0, r, a, l.sku, double(l.qty) - shipped});
       }
-      revenue += shipped * price;
-      cogs += shipped * w_.sku_cost[l.sku];
+      c.revenue += shipped * price;
+      c.cogs += shipped * w_.sku_cost[l.sku];
     }
-    if (revenue <= 0) continue;  // nothing could be shipped: no order
-    ++row.orders;
-    m.orders_total += 1;
-    m.revenue_total += revenue;
-    row.revenue += revenue;
-    row.cogs += cogs;
-    row.discount_given += list_revenue - revenue;
-    PodStats& pod = rec_.pods[w_.rep_pod[r]];
-    pod.revenue += revenue;
-    pod.gross_profit += revenue - cogs;
-    pod.list_revenue += list_revenue;
+    if (c.revenue <= 0) continue;  // nothing could be shipped: no order
+    const double revenue = c.revenue, cogs = c.cogs;
+    ++b.sum.orders;
+    b.sum.revenue += revenue;
+    b.sum.cogs += cogs;
+    b.sum.discount_given += c.list_revenue - revenue;
     if (sc_.credit.late_share > 0) {  // the order's invoice (docs/interventions.md#credit)
       if (w_.arrears_due[a] != kNever) {
         w_.exposure[a] += revenue;
@@ -744,51 +854,42 @@ void Engine::fulfil(Tick t, int day) {
         }
       }
     }
-    RepPeriodStats& ps = m.period[r];
-    ps.revenue += revenue;
-    rec_.rep_revenue[r] += revenue;
-    ps.gross_profit += revenue - cogs;
-    ps.new_product_revenue += new_product_revenue;
-    ps.lines += uint32_t(lines.size());
-    ps.short_lines += short_lines;
-    if (m.categories[a] == 0) ++ps.ordering_accounts;
-    ps.category_hits -= uint64_t(__builtin_popcount(m.categories[a]));
+    c.lines = uint32_t(lines.size());
+    c.new_ordering_account = m.categories[a] == 0;
+    const int before = __builtin_popcount(m.categories[a]);
     m.categories[a] |= category_bits;
-    ps.category_hits += uint64_t(__builtin_popcount(m.categories[a]));
+    c.new_category_hits = uint32_t(__builtin_popcount(m.categories[a]) - before);
     m.rev_months[a][size_t(m.month_index % 3)] += float(revenue);
     m.region_cogs_sum[g] += cogs;
-    rec_.order(revenue);
-    rec_.lead_hours_sum += lead;
-    ++rec_.lead_count;
-    rec_.event({t, kEvOrder, uint8_t(std::min<size_t>(255, lines.size())), o.first, r, a, ++m.order_seq, revenue});
+    b.values.push_back(revenue);
+    b.sum.lead_hours += lead;
+    if (order_events) b.events.push_back({t, kEvOrder, uint8_t(std::min<size_t>(255, lines.size())), o.first, r, a, 0, revenue});
     if (o.first) {
-      ++row.first_orders;
+      ++b.sum.first_orders;
       ++m.region_first_orders_daily[size_t(day) * w_.n_regions + g];
       if (m.engaged_at[a] != kNever) {  // a deal won (docs/model.md#kpis: win_rate, deal_cycle_days)
-        const double cycle = double(t - m.engaged_at[a]) / clock().ticks_per_day();
-        ++rec_.deals_won;
-        rec_.deal_cycle_days_sum += cycle;
-        ++pod.won;
-        pod.cycle_days_sum += cycle;
+        c.won = true;
+        c.cycle_days = double(t - m.engaged_at[a]) / clock().ticks_per_day();
+        ++b.sum.deals_won;
+        b.sum.cycle_days += c.cycle_days;
         m.engaged_at[a] = kNever;
       }
-      ++ps.new_customers;
-      ps.first_order_revenue += revenue;
-      ps.first_order_gross_profit += revenue - cogs;
+      c.first = true;
       m.first_order_tick[a] = t;
-      if (eligible_window) { m.trial_start[a] = t; ++rec_.repurchase_eligible; }
+      if (eligible_window) { m.trial_start[a] = t; ++b.sum.repurchase_eligible; }
     } else if (w_.stage[a] == kTrial) {
       assert(w_.graph.journey_allows(kTrial, kRepeat));
-      if (m.trial_start[a] != kNever && t - m.trial_start[a] <= window30) ++rec_.repurchase_hits;
+      if (m.trial_start[a] != kNever && t - m.trial_start[a] <= window30) ++b.sum.repurchase_hits;
       m.trial_start[a] = kNever;
-      ++row.adoptions;
-      rec_.event({t, kEvStage, kTrial, kRepeat, r, a, 0, 0});
+      ++b.sum.adoptions;
+      if (stage_events) b.events.push_back({t, kEvStage, kTrial, kRepeat, r, a, 0, 0});
       w_.stage[a] = kRepeat;
       w_.stage_since[a] = t;
     }
     w_.last_order[a] = t;
+    if (w_.rep_region[r] == g) credit_order(c);
+    else b.foreign.push_back(c);  // a poacher from another region: credited at the merge
   }
-  m.pending.clear();
 }
 
 // ---- pay (docs/model.md#incentive) ---------------------------------------------------------------
@@ -816,18 +917,22 @@ PlanVars Engine::plan_variables(RepId r, Tick t) const {
   const Tick six_months = 182 * tpd, month = 30 * tpd;
   uint32_t repeat = 0, served = 0, warned = 0, cohort = 0, kept = 0;
   double clv = 0;
+  // Branch-free: this runs over every account at every recompute (docs/performance.md).
+  const uint8_t* stage = w_.stage.data();
+  const Tick *lvv = w_.last_valid_visit.data(), *lso = w_.last_stockout.data(), *lapse = w_.last_lapse.data();
+  const Tick* first = m.first_order_tick.data();
+  const float* size = w_.acct_size.data();
   for (AccountId a = w_.rep_account_begin[r]; a < w_.rep_account_begin[r + 1]; ++a) {
-    if (w_.stage[a] == kRepeat) {
-      ++repeat;
-      served += t - w_.last_valid_visit[a] <= service;
-      warned += t - w_.last_valid_visit[a] > warn || t - w_.last_stockout[a] < stockout_memory;
-      clv += w_.acct_size[a];
-    }
-    const Tick fo = m.first_order_tick[a];
-    if (fo != kNever && t - fo >= six_months && t - fo < six_months + month) {
-      ++cohort;
-      kept += w_.stage[a] == kRepeat && w_.last_lapse[a] < fo;
-    }
+    const uint32_t rep = stage[a] == kRepeat;
+    const Tick since_valid = t - lvv[a];
+    repeat += rep;
+    served += rep & uint32_t(since_valid <= service);
+    warned += rep & (uint32_t(since_valid > warn) | uint32_t(t - lso[a] < stockout_memory));
+    clv += rep ? double(size[a]) : 0.0;  // + 0.0 leaves the sum as it was
+    const Tick fo = first[a];
+    const uint32_t in_cohort = uint32_t(fo != kNever) & uint32_t(t - fo >= six_months) & uint32_t(t - fo < six_months + month);
+    cohort += in_cohort;
+    kept += in_cohort & rep & uint32_t(lapse[a] < fo);
   }
   if (repeat > 0) {
     x[kVarChannelHealth] = double(served) / repeat;
@@ -851,13 +956,16 @@ std::vector<PlanVars> Engine::all_plan_variables(Tick t) const {
     pod_revenue[w_.rep_pod[r]] += m_->period[r].revenue;
     pod_size[w_.rep_pod[r]] += 1;
   }
-  double clv_sum = 0;
-  for (RepId r = 0; r < R; ++r) {
+  // Each rep's variables read only its own accounts: in parallel; the CLV sum in rep order after.
+#pragma omp parallel for schedule(static) num_threads(threads_)
+  for (long ri = 0; ri < long(R); ++ri) {
+    const RepId r = RepId(ri);
     vars[r] = plan_variables(r, t);
     vars[r][kVarPodRevenue] = pod_revenue[w_.rep_pod[r]];
     vars[r][kVarPodSize] = pod_size[w_.rep_pod[r]];
-    clv_sum += vars[r][kVarClv];
   }
+  double clv_sum = 0;
+  for (RepId r = 0; r < R; ++r) clv_sum += vars[r][kVarClv];
   // The CLV variable is an index: the rep's book value over the mean rep's, minus 1.
   const double clv_mean = R ? clv_sum / double(R) : 0;
   for (PlanVars& x : vars) x[kVarClv] = clv_mean > 0 ? x[kVarClv] / clv_mean - 1.0 : 0.0;
@@ -1013,6 +1121,8 @@ uint64_t Engine::state_hash() const {
   add(m_->card_answer);
   add(m_->discount_ready);
   add(m_->poached_until);
+  add(m_->order_hazard);
+  add(m_->order_target);
   for (const Kpi& k : kpis()) XXH64_update(h, &k.value, sizeof k.value);
   const uint64_t out = XXH64_digest(h);
   XXH64_freeState(h);

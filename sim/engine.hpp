@@ -13,7 +13,8 @@
 
 namespace salesim {
 
-struct RepOut;  // sim/engine_impl.hpp
+struct RepOut;       // sim/engine_impl.hpp
+struct OrderCredit;  // sim/engine_impl.hpp
 
 struct EngineOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's seed
@@ -74,6 +75,8 @@ class Engine {
   void support_phase(Tick t, int day);
   // Stage changes, orders, cards, discounts and done tasks of one RepOut, in its order; clears them.
   void merge_out(RepOut& out, Tick t, int day);
+  void fulfil_region(RegionId g, Tick t, int day);
+  void credit_order(const OrderCredit& c);
   void credit_day(Tick t, int day);
   void poaching(Tick t, int day);
   void measure_outcomes(int day, bool final_day);

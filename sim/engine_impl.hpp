@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/engine.hpp"
+#include "sim/recorder.hpp"
 
 namespace salesim {
 
@@ -21,6 +22,27 @@ struct Task { AccountId account; Action action; uint16_t rule; Tick not_before, 
 // A demand card raised or a discount asked at a touch (merged serially into the pods' state).
 struct CardRaised { AccountId account; ContactId contact; };
 struct DiscountAsk { AccountId account; float asked, granted; double wait_days; };
+
+// One shipped order's credit to the rep it counts for (and that rep's pod).
+struct OrderCredit {
+  RepId rep = kNone;
+  double revenue = 0, cogs = 0, new_product_revenue = 0, list_revenue = 0, cycle_days = 0;
+  uint32_t lines = 0, short_lines = 0, new_ordering_account = 0, new_category_hits = 0;
+  bool first = false, won = false;
+};
+// What fulfil books in one region during a tick, merged in region order (Engine::fulfil).
+struct RegionBook {
+  std::vector<uint32_t> orders_idx;   // this tick's orders of the region: indices into pending, in order
+  std::vector<OrderLine> basket;      // scratch
+  std::vector<Event> events;          // in booking order; order events get their sequence number at the merge
+  std::vector<OrderCredit> foreign;   // credit to reps of other regions (poachers)
+  std::vector<double> values;         // order values, for the recorder's histogram (serial, at the merge)
+  struct Totals {
+    double revenue = 0, cogs = 0, lost_revenue = 0, discount_given = 0, lead_hours = 0, cycle_days = 0;
+    uint32_t orders = 0, lines = 0, short_lines = 0, blocked = 0, first_orders = 0, adoptions = 0;
+    uint64_t deals_won = 0, repurchase_eligible = 0, repurchase_hits = 0;
+  } sum;
+};
 
 // What one rep did in a tick; filled in parallel, merged serially in rep order.
 struct RepOut {
@@ -45,7 +67,9 @@ struct Engine::Impl {
   std::vector<std::vector<uint32_t>> suggestion_window;  // per rep, ring of window_days daily counts
   std::vector<RepOut> rep_out;
   // account scratch
-  std::vector<uint8_t> order_flag;
+  std::vector<float> order_hazard;   // per account: order hazard accumulated since its last order
+  std::vector<float> order_target;   // per account: the Exp(1) level at which it orders next
+  std::vector<std::vector<AccountId>> order_chunks;  // scratch: orders found by each thread, in account order
   std::vector<uint16_t> day_change;  // (from << 8 | to) or 0xFFFF
   std::vector<Tick> trial_start;     // first-order tick if eligible for the 30-day repurchase KPI
   std::vector<uint8_t> cohort;       // bit c: repeat customer on retention cohort day 30c (c < 8)
@@ -62,7 +86,7 @@ struct Engine::Impl {
   std::vector<double> region_units_today;
   std::vector<std::array<double, 14>> region_units_ring;
   std::vector<double> region_wow;
-  std::vector<std::vector<OrderLine>> baskets;  // one per pending order, built in parallel
+  std::vector<RegionBook> region_books;          // scratch of fulfil, empty between ticks (not checkpointed)
   std::vector<Suggestion> suggestions;
   // interventions (docs/interventions.md)
   std::vector<double> region_units_daily;           // [day * regions + g]

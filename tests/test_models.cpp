@@ -208,3 +208,27 @@ TEST_CASE("baskets have at least one line and the expected size", "[models][dema
   CHECK(units / n == Approx(expected).epsilon(0.02));
   CHECK(expected == Approx(2.5 * 2.8));
 }
+
+TEST_CASE("the SKU guide table draws exactly the SKUs a binary search draws", "[models][demand]") {
+  const Scenario sc = short_default(10);
+  World w = build_world(sc, sc.seed);
+  auto plain = models::make_seasonal_poisson(sc);   // no init(): binary search
+  auto guided = models::make_seasonal_poisson(sc);
+  guided->init(w);
+  std::vector<OrderLine> a, b;
+  size_t lines = 0;
+  for (int i = 0; i < 50000; ++i) {
+    a.clear();
+    b.clear();
+    Rng r1(7, Purpose::Basket, uint64_t(i), 0), r2(7, Purpose::Basket, uint64_t(i), 0);
+    plain->basket(w, 0, r1, a);
+    guided->basket(w, 0, r2, b);
+    REQUIRE(a.size() == b.size());
+    for (size_t k = 0; k < a.size(); ++k) {
+      REQUIRE(a[k].sku == b[k].sku);
+      REQUIRE(a[k].qty == b[k].qty);
+    }
+    lines += a.size();
+  }
+  CHECK(lines > 100000);
+}
