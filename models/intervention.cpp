@@ -3,6 +3,7 @@
 // engine (sim/engine.cpp), since they need each rep's capacity and the pods. docs/interventions.md
 #include <cmath>
 #include <limits>
+#include <omp.h>
 
 #include "models/models.hpp"
 #include "sim/checkpoint.hpp"
@@ -96,25 +97,37 @@ class ThresholdRules final : public InterventionPolicy {
         for (size_t g = 0; g < G; ++g) region_value_[k][c * G + g] = region_metric(ctx, rules_[k].when[c], RegionId(g));
     }
     const auto stride = std::max(w.accounts(), series_);
-    for (AccountId a = 0; a < w.accounts(); ++a) {
-      for (size_t k = 0; k < rules_.size(); ++k) {
-        const Rule& rule = rules_[k];
-        if (rule.stock) continue;
-        int& last = last_fired_[k * stride + a];
-        if (ctx.day - last < rule.cooldown_days) continue;
-        bool all = true;
-        for (size_t c = 0; c < rule.when.size() && all; ++c) {
-          const Condition& cond = rule.when[c];
-          double x = region_value_[k][c * G + w.acct_region[a]];
-          if (std::isnan(x)) x = account_metric(ctx, cond, a, tpd);
-          all = holds(cond.op, x, cond.value);
+    // Accounts in parallel: each writes only its own cooldowns; threads take contiguous ranges and
+    // their suggestions are joined in range order, so `out` is in account order at any thread count.
+    const long A = long(w.accounts());
+    chunks_.resize(size_t(std::max(1, ctx.threads)));
+    for (auto& c : chunks_) c.clear();
+#pragma omp parallel num_threads(std::max(1, ctx.threads))
+    {
+      const long nt = omp_get_num_threads(), me = omp_get_thread_num();
+      std::vector<Suggestion>& mine = chunks_[size_t(me)];
+      for (long ai = A * me / nt; ai < A * (me + 1) / nt; ++ai) {
+        const AccountId a = AccountId(ai);
+        for (size_t k = 0; k < rules_.size(); ++k) {
+          const Rule& rule = rules_[k];
+          if (rule.stock) continue;
+          int& last = last_fired_[k * stride + a];
+          if (ctx.day - last < rule.cooldown_days) continue;
+          bool all = true;
+          for (size_t c = 0; c < rule.when.size() && all; ++c) {
+            const Condition& cond = rule.when[c];
+            double x = region_value_[k][c * G + w.acct_region[a]];
+            if (std::isnan(x)) x = account_metric(ctx, cond, a, tpd);
+            all = holds(cond.op, x, cond.value);
+          }
+          if (!all) continue;
+          last = ctx.day;
+          for (const Then& t : rule.then)
+            mine.push_back({w.acct_rep[a], a, t.action, uint16_t(k), t.kind, t.role, kNone, 0.f, 0});
         }
-        if (!all) continue;
-        last = ctx.day;
-        for (const Then& t : rule.then)
-          out.push_back({w.acct_rep[a], a, t.action, uint16_t(k), t.kind, t.role, kNone, 0.f, 0});
       }
     }
+    for (const auto& c : chunks_) out.insert(out.end(), c.begin(), c.end());
     for (size_t s = 0; s < series_; ++s) {
       for (size_t k = 0; k < rules_.size(); ++k) {
         const Rule& rule = rules_[k];
@@ -180,6 +193,7 @@ class ThresholdRules final : public InterventionPolicy {
   size_t series_ = 0;
   std::vector<int> last_fired_;                   // [rule * max(accounts, series) + id]: day it last fired
   std::vector<std::vector<double>> region_value_;  // per rule: [condition * regions + region]
+  std::vector<std::vector<Suggestion>> chunks_;     // scratch of daily(): each thread's suggestions
 };
 
 }  // namespace

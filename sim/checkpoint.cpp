@@ -260,7 +260,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // toolchain the project builds with). Add the member to save_checkpoint / restore_checkpoint (or,
   // for World, decide it is structure fixed after build_world), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-  static_assert(sizeof(Engine::Impl) == 1976, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Engine::Impl) == 1984, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1216, "World changed: save and restore new state in sim/checkpoint.cpp");
   static_assert(sizeof(Recorder) == 320, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
@@ -290,8 +290,9 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // Engine::Impl, every member in declaration order. The per-tick scratch (rep_out, order_chunks,
   // day_change, pending, suggestions, support_out, ...) is empty or rebuilt at a day
   // boundary, where the CLI checkpoints, but it is saved too: then a checkpoint at any tick resumes
-  // exactly, and the list needs no judgement. One exception: region_books, fulfil's per-region
-  // scratch, is emptied before fulfil returns, so between ticks there is nothing in it to save.
+  // exactly, and the list needs no judgement. Two exceptions: region_books, fulfil's per-region
+  // scratch, is emptied before fulfil returns, so between ticks there is nothing in it to save; and
+  // plan_uses_retention is derived from the plan, which the restoring engine was built with.
   const Impl& m = *m_;
   o.section("engine");
   o.pod(tick_);

@@ -17,6 +17,13 @@
 
 namespace salesim {
 
+// Whether a plan reads the six-month retention of new customers (its cohort scan is skipped if not).
+static bool uses_retention(const IncentivePlan& plan) {
+  for (PlanVar v : plan.uses())
+    if (v == kVarNewCustomerRetention) return true;
+  return false;
+}
+
 namespace {
 
 std::string period_label(const Date& d) { return fmt::format("{:04}-{:02}", d.year, d.month); }
@@ -84,6 +91,7 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   rec_.rep_pay.assign(R, 0.0);
   rec_.rep_revenue.assign(R, 0.0);
   m.recompute_every = std::max<Tick>(1, Tick(std::llround(pol_.incentive->recompute_hours() / clock().tick_hours())));
+  m.plan_uses_retention = uses_retention(*pol_.incentive);
   recompute_incentives();
   m.order_hazard.assign(A, 0.f);
   m.order_target.resize(A);
@@ -406,7 +414,7 @@ void Engine::interventions(Tick t, int day) {
   }
   m.suggestions.clear();
   InterventionContext ctx{sc_, w_, sig_, t, day, m.region_wow, m.region_units_daily, m.region_first_orders_daily,
-                          m.stock_cover};
+                          m.stock_cover, threads_};
   pol_.interventions->daily(ctx, m.suggestions);
   for (const auto& s : m.suggestions)
     if (s.kind == ThenKind::Task) ++m.suggestion_window[s.rep][size_t(day % cb.window_days)];
@@ -658,11 +666,11 @@ void Engine::account_order_phase(Tick t, int day) {
   // Threads take contiguous ranges and their lists are joined in range order: pending is in account
   // order at any thread count.
   m.order_chunks.resize(size_t(threads_));
+  for (auto& c : m.order_chunks) c.clear();
 #pragma omp parallel num_threads(threads_)
   {
     const long nt = omp_get_num_threads(), me = omp_get_thread_num();
     std::vector<AccountId>& mine = m.order_chunks[size_t(me)];
-    mine.clear();
     for (long ai = A * me / nt; ai < A * (me + 1) / nt; ++ai) {
       const AccountId a = AccountId(ai);
       const uint8_t st = stage[a];
@@ -895,7 +903,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
 // ---- pay (docs/model.md#incentive) ---------------------------------------------------------------
 
 // The variables a plan sees for rep r now (docs/incentives.md#variables).
-PlanVars Engine::plan_variables(RepId r, Tick t) const {
+PlanVars Engine::plan_variables(RepId r, Tick t, bool retention) const {
   const Impl& m = *m_;
   const RepPeriodStats& ps = m.period[r];
   PlanVars x;
@@ -922,18 +930,23 @@ PlanVars Engine::plan_variables(RepId r, Tick t) const {
   const Tick *lvv = w_.last_valid_visit.data(), *lso = w_.last_stockout.data(), *lapse = w_.last_lapse.data();
   const Tick* first = m.first_order_tick.data();
   const float* size = w_.acct_size.data();
-  for (AccountId a = w_.rep_account_begin[r]; a < w_.rep_account_begin[r + 1]; ++a) {
+  const AccountId begin = w_.rep_account_begin[r], end = w_.rep_account_begin[r + 1];
+  for (AccountId a = begin; a < end; ++a) {
     const uint32_t rep = stage[a] == kRepeat;
     const Tick since_valid = t - lvv[a];
     repeat += rep;
     served += rep & uint32_t(since_valid <= service);
     warned += rep & (uint32_t(since_valid > warn) | uint32_t(t - lso[a] < stockout_memory));
     clv += rep ? double(size[a]) : 0.0;  // + 0.0 leaves the sum as it was
-    const Tick fo = first[a];
-    const uint32_t in_cohort = uint32_t(fo != kNever) & uint32_t(t - fo >= six_months) & uint32_t(t - fo < six_months + month);
-    cohort += in_cohort;
-    kept += in_cohort & rep & uint32_t(lapse[a] < fo);
   }
+  if (retention)
+    for (AccountId a = begin; a < end; ++a) {
+      const Tick fo = first[a];
+      const uint32_t in_cohort =
+          uint32_t(fo != kNever) & uint32_t(t - fo >= six_months) & uint32_t(t - fo < six_months + month);
+      cohort += in_cohort;
+      kept += in_cohort & uint32_t(stage[a] == kRepeat) & uint32_t(lapse[a] < fo);
+    }
   if (repeat > 0) {
     x[kVarChannelHealth] = double(served) / repeat;
     x[kVarChurnWarnings] = double(warned) / repeat;
@@ -948,7 +961,7 @@ PlanVars Engine::plan_variables(RepId r, Tick t) const {
   return x;
 }
 
-std::vector<PlanVars> Engine::all_plan_variables(Tick t) const {
+std::vector<PlanVars> Engine::all_plan_variables(Tick t, bool retention) const {
   const size_t R = w_.reps();
   std::vector<PlanVars> vars(R);
   std::vector<double> pod_revenue(w_.pods(), 0.0), pod_size(w_.pods(), 0.0);
@@ -960,7 +973,7 @@ std::vector<PlanVars> Engine::all_plan_variables(Tick t) const {
 #pragma omp parallel for schedule(static) num_threads(threads_)
   for (long ri = 0; ri < long(R); ++ri) {
     const RepId r = RepId(ri);
-    vars[r] = plan_variables(r, t);
+    vars[r] = plan_variables(r, t, retention);
     vars[r][kVarPodRevenue] = pod_revenue[w_.rep_pod[r]];
     vars[r][kVarPodSize] = pod_size[w_.rep_pod[r]];
   }
@@ -975,7 +988,7 @@ std::vector<PlanVars> Engine::all_plan_variables(Tick t) const {
 void Engine::recompute_incentives() {
   Impl& m = *m_;
   const Tick t = tick_;
-  const std::vector<PlanVars> vars = all_plan_variables(t);
+  const std::vector<PlanVars> vars = all_plan_variables(t, m.plan_uses_retention);
   const double floor = sc_.reps.effort_floor, scale = sc_.reps.effort_scale;
   for (RepId r = 0; r < w_.reps(); ++r) {
     m.incentives[r] = pol_.incentive->signals(vars[r]);
@@ -999,7 +1012,7 @@ void Engine::pay(int day, bool final_period) {
   const double base = std::round(sc_.reps.base_salary_month * std::min(1.0, days_in / month_len) * 100.0) / 100.0;
   DayRow& row = rec_.day(last_day);
   const size_t R = w_.reps();
-  const std::vector<PlanVars> vars = all_plan_variables(t);
+  const std::vector<PlanVars> vars = all_plan_variables(t, m.plan_uses_retention);
   const std::vector<PlanVar> used = pol_.incentive->uses();
   std::vector<double> totals(R);
   for (RepId r = 0; r < R; ++r) {
@@ -1026,8 +1039,11 @@ void Engine::pay(int day, bool final_period) {
     rec_.statements().push_back(std::move(st));
   }
   // Attribution of each change to the plan's variables (exact: Shapley values), plus the base salary.
+  // Each rep's attribution evaluates the plan 2^n times (n variables): reps in parallel.
   const size_t first_statement = rec_.statements().size() - R;
-  for (RepId r = 0; r < R; ++r) {
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads_)
+  for (long ri = 0; ri < long(R); ++ri) {
+    const RepId r = RepId(ri);
     PayoutStatement& st = rec_.statements()[first_statement + r];
     const double base_now = st.lines[0].amount;
     if (m.has_last[r]) {
@@ -1161,6 +1177,7 @@ void Engine::adjust(const Scenario& next, PolicySet replacements) {
     for (auto& win : m.suggestion_window) win.assign(size_t(sc_.circuit_breaker.window_days), 0);
   if (replacements.incentive) {
     pol_.incentive = std::move(replacements.incentive);
+    m.plan_uses_retention = uses_retention(*pol_.incentive);
     m.recompute_every =
         std::max<Tick>(1, Tick(std::llround(pol_.incentive->recompute_hours() / clock().tick_hours())));
     recompute_incentives();

@@ -87,9 +87,10 @@ class Engine {
  public:
   // The variables the incentive plan sees for rep r at tick t (without pod totals and with clv_index
   // not yet normalised: all_plan_variables completes them).
-  PlanVars plan_variables(RepId r, Tick t) const;
+  // retention = false leaves new_customer_retention n/a (a scan of every account the plan may not need).
+  PlanVars plan_variables(RepId r, Tick t, bool retention = true) const;
   // The same for every rep, with clv_index normalised over reps.
-  std::vector<PlanVars> all_plan_variables(Tick t) const;
+  std::vector<PlanVars> all_plan_variables(Tick t, bool retention = true) const;
  private:
 
   Scenario sc_;

@@ -129,6 +129,7 @@ struct Engine::Impl {
   std::vector<double> region_inventory_sum, region_cogs_sum;  // this period, per region
   int month_index = 0, period_days = 0;
   Tick next_recompute = 0, recompute_every = 1;
+  bool plan_uses_retention = true;         // derived from the plan (not checkpointed: rebuilt with it)
 };
 
 }  // namespace salesim

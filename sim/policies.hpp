@@ -186,6 +186,7 @@ struct InterventionContext {
   std::span<const uint32_t> region_first_orders_daily;
   // Per stock series (region * n_skus + sku): days of forecast demand the stock covers (inf: no demand).
   std::span<const double> stock_cover_days;
+  int threads = 1;  // the engine's thread count (a policy may evaluate accounts in parallel)
 };
 
 class InterventionPolicy {
