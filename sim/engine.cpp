@@ -61,7 +61,8 @@ Signals generate_signals(const Scenario& sc, size_t regions, int days, uint64_t 
 
 Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
     : sc_(sc), pol_(std::move(policies)), seed_(opt.seed.value_or(sc.seed)),
-      threads_(opt.threads > 0 ? opt.threads : omp_get_max_threads()), w_(build_world(sc_, seed_)),
+      threads_(opt.threads > 0 ? opt.threads : omp_get_max_threads()), eager_signals_(opt.eager_signals),
+      w_(build_world(sc_, seed_)),
       m_(std::make_unique<Impl>()) {
   sig_ = generate_signals(sc_, w_.n_regions, clock().days(), seed_);
   rec_.init(clock().days(), sc_.event_mask);
@@ -172,7 +173,13 @@ void Engine::step() {
   const int tpd = clock().ticks_per_day();
   const int day = clock().day_of(t);
   if (t % tpd == 0) begin_day(day);
-  if (t >= m_->next_recompute) recompute_incentives();
+  // Signals are read by reps at work (rep_phase, after this) and by poaching at the next day's start
+  // (begin_day runs before this, so it reads the signals of the day's last tick). A plan recomputed
+  // every tick need not be recomputed at a tick whose signals nobody reads: the next reader's tick
+  // recomputes from its own state, exactly as before (docs/performance.md).
+  if (t >= m_->next_recompute &&
+      (eager_signals_ || m_->recompute_every > 1 || (t + 1) % tpd == 0 || clock().work_fraction(t) > 0))
+    recompute_incentives();
   support_phase(t, day);
   if (clock().work_fraction(t) > 0) rep_phase(t, day);
   account_order_phase(t, day);
@@ -931,14 +938,26 @@ PlanVars Engine::plan_variables(RepId r, Tick t, bool retention) const {
   const Tick* first = m.first_order_tick.data();
   const float* size = w_.acct_size.data();
   const AccountId begin = w_.rep_account_begin[r], end = w_.rep_account_begin[r + 1];
-  for (AccountId a = begin; a < end; ++a) {
+  // Four partial CLV sums (accounts 4k, 4k+1, 4k+2, 4k+3 from the rep's first), added at the end:
+  // no chain of dependent floating-point adds through the loop.
+  double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+  const auto book = [&](AccountId a) {
     const uint32_t rep = stage[a] == kRepeat;
     const Tick since_valid = t - lvv[a];
     repeat += rep;
     served += rep & uint32_t(since_valid <= service);
     warned += rep & (uint32_t(since_valid > warn) | uint32_t(t - lso[a] < stockout_memory));
-    clv += rep ? double(size[a]) : 0.0;  // + 0.0 leaves the sum as it was
+    return rep ? double(size[a]) : 0.0;
+  };
+  AccountId a = begin;
+  for (; a + 4 <= end; a += 4) {
+    p0 += book(a);
+    p1 += book(a + 1);
+    p2 += book(a + 2);
+    p3 += book(a + 3);
   }
+  for (; a < end; ++a) p0 += book(a);
+  clv = (p0 + p1) + (p2 + p3);
   if (retention)
     for (AccountId a = begin; a < end; ++a) {
       const Tick fo = first[a];

@@ -19,6 +19,9 @@ struct OrderCredit;  // sim/engine_impl.hpp
 struct EngineOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's seed
   int threads = 0;               // 0 = OpenMP default
+  // Recompute a plan's signals at every due tick, even where nobody reads them (the engine skips
+  // those; a test checks that skipping them changes nothing).
+  bool eager_signals = false;
 };
 
 struct PolicySet {
@@ -97,6 +100,7 @@ class Engine {
   PolicySet pol_;
   uint64_t seed_;
   int threads_;
+  bool eager_signals_ = false;
   World w_;
   Signals sig_;
   Recorder rec_;
