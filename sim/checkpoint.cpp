@@ -260,7 +260,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // toolchain the project builds with). Add the member to save_checkpoint / restore_checkpoint (or,
   // for World, decide it is structure fixed after build_world), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-  static_assert(sizeof(Engine::Impl) == 1984, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Engine::Impl) == 2016, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1216, "World changed: save and restore new state in sim/checkpoint.cpp");
   static_assert(sizeof(Recorder) == 320, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
@@ -292,7 +292,8 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // boundary, where the CLI checkpoints, but it is saved too: then a checkpoint at any tick resumes
   // exactly, and the list needs no judgement. Two exceptions: region_books, fulfil's per-region
   // scratch, is emptied before fulfil returns, so between ticks there is nothing in it to save; and
-  // plan_uses_retention is derived from the plan, which the restoring engine was built with.
+  // plan_uses_retention is derived from the plan, which the restoring engine was built with; and the
+  // order_lambda cache, recomputed from the saved daily rates (lambda_day starts at -1).
   const Impl& m = *m_;
   o.section("engine");
   o.pod(tick_);
@@ -389,6 +390,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
 void Engine::restore_checkpoint(std::istream& input) {
   CheckpointHeader h;
   ArchiveReader in = read_checkpoint(input, h);  // verified whole before anything changes
+  m_->lambda_day = -1;                           // the order-hazard cache is rebuilt from the rates
   if (h.scenario_hash != sc_.hash)
     throw CheckpointError(fmt::format("the checkpoint is of another scenario (hash {:016x}; this run's is {:016x}): "
                                       "resume with the same scenario file and --set overrides",

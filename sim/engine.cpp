@@ -667,6 +667,19 @@ void Engine::account_order_phase(Tick t, int day) {
   const float* sens = w_.acct_price_sens.data();
   float* hazard = m.order_hazard.data();
   float* target = m.order_target.data();
+  // Each account's hazard per tick is constant through the day (rates change at begin_day): computed
+  // at the day's first order phase, with the same expression as per tick before.
+  if (m.lambda_day != day) {
+    m.order_lambda.resize(size_t(A));
+    double* lam = m.order_lambda.data();
+#pragma omp parallel for schedule(static) num_threads(threads_)
+    for (long ai = 0; ai < A; ++ai) {
+      const RegionId g = region[ai];
+      lam[ai] = m.region_rate[g] * size[ai] * std::max(0.0, 1.0 - m.promo_loss[g] * sens[ai]) * tick_days;
+    }
+    m.lambda_day = day;
+  }
+  const double* lam = m.order_lambda.data();
   // Each customer orders when its hazard, accumulated over the ticks it could order in, reaches an
   // Exp(1) target drawn at its previous order: the same law as an independent draw with
   // P = 1 - exp(-lambda) each tick (memorylessness), without a random draw or an exp per account-tick.
@@ -682,16 +695,13 @@ void Engine::account_order_phase(Tick t, int day) {
       const AccountId a = AccountId(ai);
       const uint8_t st = stage[a];
       if (st < kTrial || (st == kTrial && !adopted[a])) continue;
-      const RegionId g = region[a];
-      const double lambda = m.region_rate[g] * size[a] * std::max(0.0, 1.0 - m.promo_loss[g] * sens[a]) * tick_days;
-      const float h = float(double(hazard[a]) + lambda);
+      const float h = float(double(hazard[a]) + lam[a]);
       if (h < target[a]) { hazard[a] = h; continue; }
       hazard[a] = 0.f;
       target[a] = float(Rng(seed_, Purpose::Order, a, t).exponential(1.0));
       mine.push_back(a);
     }
   }
-  (void)day;
   for (size_t c = 0; c < size_t(threads_); ++c)
     for (AccountId a : m.order_chunks[c]) m.pending.push_back({a, false, false});
 }
@@ -1174,6 +1184,7 @@ void Engine::adjust(const Scenario& next, PolicySet replacements) {
   Impl& m = *m_;
   const int old_window = sc_.circuit_breaker.window_days;
   sc_ = next;
+  m.lambda_day = -1;  // order hazards are recomputed from the (possibly new) demand at the next tick
   if (replacements.demand) {
     pol_.demand = std::move(replacements.demand);
     pol_.demand->init(w_);
