@@ -51,13 +51,12 @@ std::shared_ptr<const WorldView> make_world_view(const Engine& e) {
   v->contact_influence = w.contact_influence;
   // Who sways whom: the influence graph's out-edges per contact, flattened.
   const auto& g = w.graph.influence;
-  const auto weight = boost::get(boost::edge_weight, g);
   v->influence_begin.reserve(w.contacts() + 1);
   for (ContactId c = 0; c < w.contacts(); ++c) {
     v->influence_begin.push_back(uint32_t(v->influence.size()));
     if (c >= boost::num_vertices(g)) continue;
     for (auto [it, end] = boost::out_edges(c, g); it != end; ++it)
-      v->influence.push_back({c, ContactId(boost::target(*it, g)), weight[*it]});
+      v->influence.push_back({c, ContactId(boost::target(*it, g)), g[*it].weight});
   }
   v->influence_begin.push_back(uint32_t(v->influence.size()));
   const auto& iv = *e.policies().interventions;

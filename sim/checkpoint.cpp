@@ -261,7 +261,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // for World, decide it is structure fixed after build_world), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
   static_assert(sizeof(Engine::Impl) == 2016, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
-  static_assert(sizeof(World) == 1216, "World changed: save and restore new state in sim/checkpoint.cpp");
+  static_assert(sizeof(World) == 1264, "World changed: save and restore new state in sim/checkpoint.cpp");
   static_assert(sizeof(Recorder) == 320, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
   ArchiveWriter o;

@@ -1,5 +1,7 @@
 #include "sim/graph.hpp"
 
+#include <algorithm>
+
 namespace salesim {
 
 DecisionGraph::DecisionGraph() : journey(kStages) {
@@ -20,13 +22,23 @@ DecisionGraph::DecisionGraph() : journey(kStages) {
   for (int s = kEvaluating; s <= kShortlisting; ++s) add(s, kEngaged, JourneyEdge::Touch);  // a rep can pull forward
 }
 
+DecisionGraph::InfluenceGraph DecisionGraph::make_influence(std::vector<WeightedEdge> edges, size_t n) {
+  std::stable_sort(edges.begin(), edges.end(), [](const WeightedEdge& x, const WeightedEdge& y) { return x.from < y.from; });
+  std::vector<std::pair<uint32_t, uint32_t>> ends(edges.size());
+  std::vector<InfluenceEdge> props(edges.size());
+  for (size_t i = 0; i < edges.size(); ++i) {
+    ends[i] = {edges[i].from, edges[i].to};
+    props[i].weight = edges[i].weight;
+  }
+  return InfluenceGraph(boost::edges_are_sorted, ends.begin(), ends.end(), props.begin(), uint32_t(n));
+}
+
 std::vector<float> DecisionGraph::influence_scores(const std::vector<float>& role_weight) const {
   std::vector<float> score(boost::num_vertices(influence));
-  const auto weight = boost::get(boost::edge_weight, influence);
   for (size_t v = 0; v < score.size(); ++v) {
     float s = role_weight[v];
-    for (auto [e, end] = boost::out_edges(v, influence); e != end; ++e)
-      s += weight[*e] * role_weight[boost::target(*e, influence)];
+    for (auto [e, end] = boost::out_edges(uint32_t(v), influence); e != end; ++e)
+      s += influence[*e].weight * role_weight[boost::target(*e, influence)];
     score[v] = s;
   }
   return score;

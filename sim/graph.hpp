@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,15 @@ enum class JourneyEdge : uint8_t { SelfDirected, Touch, Order, Lapse };
 
 class DecisionGraph {
  public:
-  using InfluenceGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                               boost::no_property, boost::property<boost::edge_weight_t, float>>;
+  // Who sways whom, over every contact: fixed once the world is built, so a compressed sparse row
+  // graph (8 bytes per edge, 4 per contact; an adjacency list took ~300 bytes per account with its
+  // rebuild, docs/performance.md#memory). Out-edges of a contact are in the order they were added.
+  struct InfluenceEdge { float weight = 0; };
+  using InfluenceGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, InfluenceEdge,
+                                                            boost::no_property, uint32_t, uint32_t>;
+  // Builds it from (from, to, weight) edges; n vertices. Edges of one source keep their given order.
+  struct WeightedEdge { uint32_t from, to; float weight; };
+  static InfluenceGraph make_influence(std::vector<WeightedEdge> edges, size_t n);
   using JourneyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
                                              boost::property<boost::edge_name_t, JourneyEdge>>;
   // Org vertices: reps [0, R), pods [R, R + P), regions [R + P, R + P + G); edges point upwards.

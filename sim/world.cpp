@@ -141,15 +141,16 @@ World build_world(const Scenario& sc, uint64_t seed) {
 
   // Influence edges inside each buying centre, by role; then each account's contacts sorted by
   // influence (descending) so "most influential uncontacted" is a short forward scan.
-  w.graph.influence = DecisionGraph::InfluenceGraph(w.contacts());
+  std::vector<DecisionGraph::WeightedEdge> edges;
   for (AccountId a = 0; a < w.accounts(); ++a) {
     const uint32_t b = w.acct_contact_begin[a], e = w.acct_contact_begin[a + 1];
     for (const auto& edge : sc.influence_edges)
       for (uint32_t x = b; x < e; ++x)
         for (uint32_t y = b; y < e; ++y)
           if (w.contact_role[x] == edge.from && w.contact_role[y] == edge.to && x != y)
-            boost::add_edge(x, y, float(edge.weight), w.graph.influence);
+            edges.push_back({x, y, float(edge.weight)});
   }
+  w.graph.influence = DecisionGraph::make_influence(edges, w.contacts());
   std::vector<float> rw(w.contacts());
   for (ContactId c = 0; c < w.contacts(); ++c) rw[c] = w.role_weight[w.contact_role[c]];
   w.contact_influence = w.graph.influence_scores(rw);
@@ -162,12 +163,8 @@ World build_world(const Scenario& sc, uint64_t seed) {
                      [&](ContactId x, ContactId y) { return w.contact_influence[x] > w.contact_influence[y]; });
   std::vector<ContactId> new_id(w.contacts());
   for (ContactId i = 0; i < order.size(); ++i) new_id[order[i]] = i;
-  DecisionGraph::InfluenceGraph g2(w.contacts());
-  const auto wt = boost::get(boost::edge_weight, w.graph.influence);
-  for (auto [e, end] = boost::edges(w.graph.influence); e != end; ++e)
-    boost::add_edge(new_id[boost::source(*e, w.graph.influence)], new_id[boost::target(*e, w.graph.influence)],
-                    wt[*e], g2);
-  w.graph.influence = std::move(g2);
+  for (auto& edge : edges) edge = {new_id[edge.from], new_id[edge.to], edge.weight};
+  w.graph.influence = DecisionGraph::make_influence(std::move(edges), w.contacts());
   auto permute = [&](auto& v) {
     auto copy = v;
     for (size_t i = 0; i < order.size(); ++i) v[i] = copy[order[i]];
