@@ -202,7 +202,7 @@ void SimRunner::publish(bool compute_kpis) {
   s->days.assign(rec.days().begin(), rec.days().begin() + s->days_done);
   if (compute_kpis) {
     last_kpis_ = e.kpis();
-    interventions_ = std::make_shared<const std::vector<InterventionRecord>>(rec.interventions);
+    interventions_ = std::make_shared<const std::vector<InterventionRecord>>(rec.interventions.to_vector());
   }
   s->interventions = interventions_;
   s->pods = rec.pods;

