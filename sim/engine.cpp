@@ -242,7 +242,9 @@ void Engine::begin_day(int day) {
       if (t - w_.stage_since[a] >= trial_ticks) to = lapse_to;
     } else if (st == kRepeat) {
       const double since_valid = double(t - w_.last_valid_visit[a]) / tpd;
-      double h = C.base_per_day * std::exp(C.neglect_per_month * std::max(0.0, since_valid - C.service_days) / 30.0);
+      // Neglect raises the hazard only past service_days (exp(0) = 1: no call needed, same value).
+      const double overdue = std::max(0.0, since_valid - C.service_days);
+      double h = C.base_per_day * (overdue > 0 ? std::exp(C.neglect_per_month * overdue / 30.0) : 1.0);
       h *= 1.0 + C.promo_sensitivity * sig_.promo_at(day, w_.acct_region[a]) * w_.acct_price_sens[a];
       if (t - w_.last_stockout[a] < stockout_ticks) h *= C.stockout_multiplier;
       if (m.poached_until[a] > t) h *= sc_.reps.poach_churn_multiplier;  // two reps chase the customer
