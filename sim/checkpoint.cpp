@@ -287,8 +287,8 @@ void Engine::save_checkpoint(std::ostream& out) const {
   o.vec(w_.credit_frozen);
   o.vec(w_.acct_discount);
 
-  // Engine::Impl, every member in declaration order. The per-tick scratch (rep_out, order_chunks,
-  // day_change, pending, suggestions, support_out, ...) is empty or rebuilt at a day
+  // Engine::Impl, every member in declaration order. The per-tick scratch (rep_out, account_chunks,
+  // change_chunks, pending, suggestions, support_out, ...) is empty or rebuilt at a day
   // boundary, where the CLI checkpoints, but it is saved too: then a checkpoint at any tick resumes
   // exactly, and the list needs no judgement. Two exceptions: region_books, fulfil's per-region
   // scratch, is emptied before fulfil returns, so between ticks there is nothing in it to save; and
@@ -307,8 +307,8 @@ void Engine::save_checkpoint(std::ostream& out) const {
   for (const RepOut& x : m.rep_out) save(o, x);
   o.vec(m.order_hazard);
   o.vec(m.order_target);
-  o.vec(m.order_chunks);
-  o.vec(m.day_change);
+  o.vec(m.account_chunks);
+  o.vec(m.change_chunks);
   o.vec(m.trial_start);
   o.vec(m.cohort);
   o.vec(m.pending);
@@ -440,8 +440,8 @@ void Engine::restore_checkpoint(std::istream& input) {
   for (RepOut& x : m.rep_out) load(in, x);
   in.fixed(m.order_hazard, "order_hazard");
   in.fixed(m.order_target, "order_target");
-  in.vec(m.order_chunks);
-  in.fixed(m.day_change, "day_change");
+  in.vec(m.account_chunks);
+  in.vec(m.change_chunks);
   in.fixed(m.trial_start, "trial_start");
   in.fixed(m.cohort, "cohort");
   in.vec(m.pending);

@@ -69,10 +69,10 @@ struct Engine::Impl {
   // account scratch
   std::vector<float> order_hazard;   // per account: order hazard accumulated since its last order
   std::vector<float> order_target;   // per account: the Exp(1) level at which it orders next
-  std::vector<std::vector<AccountId>> order_chunks;  // scratch: orders found by each thread, in account order
+  std::vector<std::vector<AccountId>> account_chunks;  // scratch: accounts found by each thread (orders, credit), in order
   std::vector<double> order_lambda;  // cache: each account's order hazard per tick on day lambda_day
   int lambda_day = -1;               // (not checkpointed: recomputed from the saved rates after a restore)
-  std::vector<uint16_t> day_change;  // (from << 8 | to) or 0xFFFF
+  std::vector<std::vector<StageChange>> change_chunks;  // scratch of begin_day: each thread's changes, in order
   std::vector<Tick> trial_start;     // first-order tick if eligible for the 30-day repurchase KPI
   std::vector<uint8_t> cohort;       // bit c: repeat customer on retention cohort day 30c (c < 8)
   std::vector<PendingOrder> pending;
