@@ -14,6 +14,12 @@ namespace {
 double cents(double x) { return std::round(x * 100.0) / 100.0; }
 bool nan(double x) { return std::isnan(x); }
 std::string pct(double x) { return nan(x) ? std::string("n/a") : fmt::format("{:.1f}%", x * 100); }
+// A line's explanation, or nothing while only amounts are wanted (AmountsOnly, sim/policies.hpp).
+template <class... A>
+std::string say(fmt::format_string<A...> f, A&&... a) {
+  if (AmountsOnly::active()) return {};
+  return fmt::format(f, std::forward<A>(a)...);
+}
 
 // Shared by every plan: the conditional new-product rule (domain.md section 3).
 class PlanBase : public IncentivePlan {
@@ -33,7 +39,7 @@ class PlanBase : public IncentivePlan {
     own_lines(x, out);
     if (np_enabled_ && !nan(x[kVarRegionInventoryDays]) && x[kVarRegionInventoryDays] > np_limit_)
       out.push_back({"new_product_rate_cut", x[kVarNewProductRevenue], -np_cut_, cents(-np_cut_ * x[kVarNewProductRevenue]),
-                     fmt::format("your region turns its stock in {:.1f} days (> {:.0f}): new-product commission cut by "
+                     say("your region turns its stock in {:.1f} days (> {:.0f}): new-product commission cut by "
                                  "{:.2f} points on {:.2f} CNY",
                                  x[kVarRegionInventoryDays], np_limit_, np_cut_ * 100, x[kVarNewProductRevenue])});
   }
@@ -53,7 +59,7 @@ class Linear final : public PlanBase {
   std::vector<PlanVar> own_uses() const override { return {kVarRevenue}; }
   void own_lines(const PlanVars& x, std::vector<PayoutLine>& out) const override {
     out.push_back({"commission", x[kVarRevenue], rate_, cents(rate_ * x[kVarRevenue]),
-                   fmt::format("{:.2f}% of {:.2f} CNY revenue from your accounts", rate_ * 100, x[kVarRevenue])});
+                   say("{:.2f}% of {:.2f} CNY revenue from your accounts", rate_ * 100, x[kVarRevenue])});
   }
   PlanSignals signals(const PlanVars&) const override { return {rate_, 0, 0, 0}; }
 
@@ -97,20 +103,20 @@ class Tiered final : public PlanBase {
     const double rev = x[kVarRevenue];
     const double c = cents(commission(rev));
     out.push_back({"commission", rev, rev > 0 ? c / rev : 0, c,
-                   fmt::format("tiered commission on {:.2f} CNY: {:.1f}% of your {:.0f} CNY quota attained", rev,
+                   say("tiered commission on {:.2f} CNY: {:.1f}% of your {:.0f} CNY quota attained", rev,
                                100 * rev / quota_, quota_)});
     double variable = c;
     if (cap_ > 0 && variable > cap_) {
-      out.push_back({"cap", variable, 0, cents(cap_ - variable), fmt::format("variable pay capped at {:.2f} CNY", cap_)});
+      out.push_back({"cap", variable, 0, cents(cap_ - variable), say("variable pay capped at {:.2f} CNY", cap_)});
       variable = cap_;
     }
     if (variable < floor_) {
-      out.push_back({"floor", variable, 0, cents(floor_ - variable), fmt::format("topped up to the {:.2f} CNY floor", floor_)});
+      out.push_back({"floor", variable, 0, cents(floor_ - variable), say("topped up to the {:.2f} CNY floor", floor_)});
     }
     if (clawback_ > 0 && x[kVarClawbackBase] > 0) {
       const double rate = average_rate(rev);
       out.push_back({"clawback", x[kVarClawbackBase], -clawback_ * rate, cents(-clawback_ * rate * x[kVarClawbackBase]),
-                     fmt::format("{:.0f}% of the commission on {:.2f} CNY earned from customers who churned",
+                     say("{:.0f}% of the commission on {:.2f} CNY earned from customers who churned",
                                  clawback_ * 100, x[kVarClawbackBase])});
     }
   }
@@ -147,21 +153,21 @@ class Gated final : public PlanBase {
   void own_lines(const PlanVars& x, std::vector<PayoutLine>& out) const override {
     const double rev = x[kVarRevenue];
     out.push_back({"commission", rev, rate_, cents(rate_ * rev),
-                   fmt::format("{:.2f}% of {:.2f} CNY revenue from your accounts", rate_ * 100, rev)});
+                   say("{:.2f}% of {:.2f} CNY revenue from your accounts", rate_ * 100, rev)});
     if (!margin_ok(x) || !retention_ok(x)) {
       std::string why;
-      if (!margin_ok(x)) why += fmt::format("first-order margin {} < {}", pct(x[kVarFirstOrderMargin]), pct(min_margin_));
+      if (!margin_ok(x)) why += say("first-order margin {} < {}", pct(x[kVarFirstOrderMargin]), pct(min_margin_));
       if (!retention_ok(x))
-        why += fmt::format("{}6-month retention of new customers {} < {}", why.empty() ? "" : " and ",
+        why += say("{}6-month retention of new customers {} < {}", why.empty() ? "" : " and ",
                            pct(x[kVarNewCustomerRetention]), pct(min_retention_));
       out.push_back({"gate", rate_ * rev, -(1 - gated_share_), cents(-(1 - gated_share_) * rate_ * rev),
-                     fmt::format("gate not met ({}): {:.0f}% of the commission is paid", why, gated_share_ * 100)});
+                     say("gate not met ({}): {:.0f}% of the commission is paid", why, gated_share_ * 100)});
     }
     const double n = x[kVarNewCustomers];
     if (n > 0)
       out.push_back({"new_customer_bonus", n, margin_ok(x) ? bonus_ : 0, margin_ok(x) ? cents(bonus_ * n) : 0,
-                     margin_ok(x) ? fmt::format("{:.0f} new customers x {:.2f} CNY", n, bonus_)
-                                  : fmt::format("{:.0f} new customers, no bonus: first-order margin below {}", n,
+                     margin_ok(x) ? say("{:.0f} new customers x {:.2f} CNY", n, bonus_)
+                                  : say("{:.0f} new customers, no bonus: first-order margin below {}", n,
                                                 pct(min_margin_))});
   }
   PlanSignals signals(const PlanVars& x) const override {
@@ -193,13 +199,13 @@ class Team final : public PlanBase {
     const double rev = x[kVarRevenue], pod = x[kVarPodRevenue], size = std::max(1.0, x[kVarPodSize]);
     const double own_rate = rate_ * (1 - pod_share_);
     out.push_back({"commission", rev, own_rate, cents(own_rate * rev),
-                   fmt::format("{:.2f}% of {:.2f} CNY revenue from your accounts", own_rate * 100, rev)});
+                   say("{:.2f}% of {:.2f} CNY revenue from your accounts", own_rate * 100, rev)});
     const double pod_rate = rate_ * pod_share_ / size;
     out.push_back({"pod_share", pod, pod_rate, cents(pod_rate * pod),
-                   fmt::format("your 1/{:.0f} of {:.2f}% of your pod's {:.2f} CNY", size, rate_ * pod_share_ * 100, pod)});
+                   say("your 1/{:.0f} of {:.2f}% of your pod's {:.2f} CNY", size, rate_ * pod_share_ * 100, pod)});
     if (goal_ > 0 && pod >= goal_)
       out.push_back({"pod_goal_bonus", pod, 0, cents(goal_bonus_),
-                     fmt::format("your pod reached its {:.0f} CNY goal", goal_)});
+                     say("your pod reached its {:.0f} CNY goal", goal_)});
   }
   PlanSignals signals(const PlanVars& x) const override {
     const double size = std::max(1.0, nan(x[kVarPodSize]) ? 1.0 : x[kVarPodSize]);
@@ -242,14 +248,14 @@ class Dynamic final : public PlanBase {
   void own_lines(const PlanVars& x, std::vector<PayoutLine>& out) const override {
     const double rev = x[kVarRevenue], m = multiplier(x);
     out.push_back({"commission", rev, rate_, cents(rate_ * rev),
-                   fmt::format("{:.2f}% of {:.2f} CNY revenue from your accounts", rate_ * 100, rev)});
+                   say("{:.2f}% of {:.2f} CNY revenue from your accounts", rate_ * 100, rev)});
     std::string terms;
     for (const auto& t : terms_)
       if (!nan(x[t.var]) && t.weight != 0)
-        terms += fmt::format("{}{} {:.3f} (reference {:.3f}, weight {:+.2f})", terms.empty() ? "" : "; ",
+        terms += say("{}{} {:.3f} (reference {:.3f}, weight {:+.2f})", terms.empty() ? "" : "; ",
                              kPlanVarNames[t.var], x[t.var], t.reference, t.weight);
     out.push_back({"dynamic_adjustment", rate_ * rev, m - 1, cents(rate_ * rev * (m - 1)),
-                   fmt::format("multiplier {:.3f} from {}", m, terms)});
+                   say("multiplier {:.3f} from {}", m, terms)});
   }
   PlanSignals signals(const PlanVars& x) const override {
     const double m = multiplier(x);

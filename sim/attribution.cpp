@@ -21,6 +21,7 @@ std::vector<Attribution> shapley_attribution(const IncentivePlan& plan, const Pl
   if (n == 0 || n > 16) return out;
   // f(S): pay with the variables in S at their new values and the others at their old ones.
   std::vector<double> f(size_t(1) << n);
+  const AmountsOnly amounts_only;  // the lines' text is not needed here
   for (size_t mask = 0; mask < f.size(); ++mask) {
     PlanVars x = before;
     for (size_t i = 0; i < n; ++i)

@@ -137,6 +137,22 @@ struct PlanSignals {
   double per_poaching_complaint = 0;
 };
 
+// While an AmountsOnly lives on a thread, plans on that thread may leave their lines' explanations
+// empty: the attribution evaluates a plan 2^n times for the amounts alone (sim/attribution.cpp), and
+// formatting the text was most of that work. Amounts must not depend on it.
+class AmountsOnly {
+ public:
+  AmountsOnly() : was_(active_) { active_ = true; }
+  ~AmountsOnly() { active_ = was_; }
+  AmountsOnly(const AmountsOnly&) = delete;
+  AmountsOnly& operator=(const AmountsOnly&) = delete;
+  static bool active() { return active_; }
+
+ private:
+  bool was_;
+  static inline thread_local bool active_ = false;
+};
+
 class IncentivePlan {
  public:
   virtual ~IncentivePlan() = default;
