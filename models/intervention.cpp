@@ -96,6 +96,14 @@ class ThresholdRules final : public InterventionPolicy {
       for (size_t c = 0; c < rules_[k].when.size(); ++c)
         for (size_t g = 0; g < G; ++g) region_value_[k][c * G + g] = region_metric(ctx, rules_[k].when[c], RegionId(g));
     }
+    // A rule whose region condition fails in a region fires for none of its accounts.
+    region_blocked_.assign(rules_.size() * G, 0);
+    for (size_t k = 0; k < rules_.size(); ++k)
+      for (size_t c = 0; c < rules_[k].when.size(); ++c)
+        for (size_t g = 0; g < G; ++g) {
+          const double x = region_value_[k][c * G + g];
+          if (!std::isnan(x) && !holds(rules_[k].when[c].op, x, rules_[k].when[c].value)) region_blocked_[k * G + g] = 1;
+        }
     const auto stride = std::max(w.accounts(), series_);
     // Accounts in parallel: each writes only its own cooldowns; threads take contiguous ranges and
     // their suggestions are joined in range order, so `out` is in account order at any thread count.
@@ -108,19 +116,21 @@ class ThresholdRules final : public InterventionPolicy {
       std::vector<Suggestion>& mine = chunks_[size_t(me)];
       for (long ai = A * me / nt; ai < A * (me + 1) / nt; ++ai) {
         const AccountId a = AccountId(ai);
+        const RegionId g = w.acct_region[a];
         for (size_t k = 0; k < rules_.size(); ++k) {
           const Rule& rule = rules_[k];
-          if (rule.stock) continue;
-          int& last = last_fired_[k * stride + a];
-          if (ctx.day - last < rule.cooldown_days) continue;
+          if (rule.stock || region_blocked_[k * G + g]) continue;
+          // The conditions first (they read the account's state), the cooldown only if they hold.
           bool all = true;
           for (size_t c = 0; c < rule.when.size() && all; ++c) {
             const Condition& cond = rule.when[c];
-            double x = region_value_[k][c * G + w.acct_region[a]];
+            double x = region_value_[k][c * G + g];
             if (std::isnan(x)) x = account_metric(ctx, cond, a, tpd);
             all = holds(cond.op, x, cond.value);
           }
           if (!all) continue;
+          int& last = last_fired_[k * stride + a];
+          if (ctx.day - last < rule.cooldown_days) continue;
           last = ctx.day;
           for (const Then& t : rule.then)
             mine.push_back({w.acct_rep[a], a, t.action, uint16_t(k), t.kind, t.role, kNone, 0.f, 0});
@@ -194,6 +204,7 @@ class ThresholdRules final : public InterventionPolicy {
   std::vector<int> last_fired_;                   // [rule * max(accounts, series) + id]: day it last fired
   std::vector<std::vector<double>> region_value_;  // per rule: [condition * regions + region]
   std::vector<std::vector<Suggestion>> chunks_;     // scratch of daily(): each thread's suggestions
+  std::vector<uint8_t> region_blocked_;             // scratch of daily(): [rule * regions + region]
 };
 
 }  // namespace
