@@ -817,7 +817,14 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
   const bool eligible_window = t + window30 <= clock().ticks();
   const bool stockout_events = rec_.wants(kEvStockout), order_events = rec_.wants(kEvOrder),
              stage_events = rec_.wants(kEvStage);
-  auto& lines = b.basket;
+  // Two threads fulfil two regions at once: what is written per order or line is kept in locals
+  // (written back at the end, the same sums in the same order) so the threads do not contend for
+  // cache lines that hold several regions' counters (the region arrays, neighbouring RegionBooks).
+  std::vector<OrderLine> lines;
+  lines.reserve(16);
+  RegionBook::Totals sum = b.sum;
+  double units_today = m.region_units_today[g], cogs_sum = m.region_cogs_sum[g];
+  uint32_t first_orders_today = 0;
   b.values.clear();
   // An order touches a dozen per-account arrays at scattered accounts: fetch them a few orders ahead.
   constexpr size_t kAhead = 8;
@@ -842,7 +849,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     const RepId r = m.poached_until[a] > t ? m.poached_by[a] : w_.acct_rep[a];
     // A customer orders at most once per tick: a visit order replaces a spontaneous one.
     if (!o.via_visit && w_.last_order[a] == t) continue;
-    if (w_.credit_frozen[a]) { ++b.sum.blocked; continue; }  // docs/interventions.md#credit
+    if (w_.credit_frozen[a]) { ++sum.blocked; continue; }  // docs/interventions.md#credit
     // The basket, from the order's own keyed stream.
     lines.clear();
     Rng rng(seed_, Purpose::Basket, a, int64_t(t) * 4 + o.via_visit * 2 + o.first);
@@ -855,18 +862,18 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
       category_bits |= 1u << (w_.sku_category[l.sku] & 31u);
       const size_t s = size_t(g) * w_.n_skus + l.sku;
       m.bucket_demand[s] += l.qty;
-      m.region_units_today[g] += l.qty;
+      units_today += l.qty;
       const double shipped = std::min<double>(l.qty, std::floor(w_.stock[s]));
       w_.stock[s] -= shipped;
-      ++b.sum.lines;
+      ++sum.lines;
       const double list_price = w_.sku_price[l.sku] * (1.0 - discount);
       const double price = list_price * (1.0 - acct_discount);
       c.list_revenue += shipped * list_price;
       if (w_.sku_new[l.sku]) c.new_product_revenue += shipped * price;
       if (shipped < l.qty) {
         ++c.short_lines;
-        ++b.sum.short_lines;
-        b.sum.lost_revenue += (l.qty - shipped) * price;
+        ++sum.short_lines;
+        sum.lost_revenue += (l.qty - shipped) * price;
         w_.last_stockout[a] = t;
         if (stockout_events) b.events.push_back({t, kEvStockout, 0, 0, r, a, l.sku, double(l.qty) - shipped});
       }
@@ -875,10 +882,10 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     }
     if (c.revenue <= 0) continue;  // nothing could be shipped: no order
     const double revenue = c.revenue, cogs = c.cogs;
-    ++b.sum.orders;
-    b.sum.revenue += revenue;
-    b.sum.cogs += cogs;
-    b.sum.discount_given += c.list_revenue - revenue;
+    ++sum.orders;
+    sum.revenue += revenue;
+    sum.cogs += cogs;
+    sum.discount_given += c.list_revenue - revenue;
     if (sc_.credit.late_share > 0) {  // the order's invoice (docs/interventions.md#credit)
       if (w_.arrears_due[a] != kNever) {
         w_.exposure[a] += revenue;
@@ -898,28 +905,28 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     m.categories[a] |= category_bits;
     c.new_category_hits = uint32_t(__builtin_popcount(m.categories[a]) - before);
     m.rev_months[a][size_t(m.month_index % 3)] += float(revenue);
-    m.region_cogs_sum[g] += cogs;
+    cogs_sum += cogs;
     b.values.push_back(revenue);
-    b.sum.lead_hours += lead;
+    sum.lead_hours += lead;
     if (order_events) b.events.push_back({t, kEvOrder, uint8_t(std::min<size_t>(255, lines.size())), o.first, r, a, 0, revenue});
     if (o.first) {
-      ++b.sum.first_orders;
-      ++m.region_first_orders_daily[size_t(day) * w_.n_regions + g];
+      ++sum.first_orders;
+      ++first_orders_today;
       if (m.engaged_at[a] != kNever) {  // a deal won (docs/model.md#kpis: win_rate, deal_cycle_days)
         c.won = true;
         c.cycle_days = double(t - m.engaged_at[a]) / clock().ticks_per_day();
-        ++b.sum.deals_won;
-        b.sum.cycle_days += c.cycle_days;
+        ++sum.deals_won;
+        sum.cycle_days += c.cycle_days;
         m.engaged_at[a] = kNever;
       }
       c.first = true;
       m.first_order_tick[a] = t;
-      if (eligible_window) { m.trial_start[a] = t; ++b.sum.repurchase_eligible; }
+      if (eligible_window) { m.trial_start[a] = t; ++sum.repurchase_eligible; }
     } else if (w_.stage[a] == kTrial) {
       assert(w_.graph.journey_allows(kTrial, kRepeat));
-      if (m.trial_start[a] != kNever && t - m.trial_start[a] <= window30) ++b.sum.repurchase_hits;
+      if (m.trial_start[a] != kNever && t - m.trial_start[a] <= window30) ++sum.repurchase_hits;
       m.trial_start[a] = kNever;
-      ++b.sum.adoptions;
+      ++sum.adoptions;
       if (stage_events) b.events.push_back({t, kEvStage, kTrial, kRepeat, r, a, 0, 0});
       w_.stage[a] = kRepeat;
       w_.stage_since[a] = t;
@@ -928,6 +935,10 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     if (w_.rep_region[r] == g) credit_order(c);
     else b.foreign.push_back(c);  // a poacher from another region: credited at the merge
   }
+  b.sum = sum;
+  m.region_units_today[g] = units_today;
+  m.region_cogs_sum[g] = cogs_sum;
+  m.region_first_orders_daily[size_t(day) * w_.n_regions + g] += first_orders_today;
 }
 
 // ---- pay (docs/model.md#incentive) ---------------------------------------------------------------

@@ -31,9 +31,8 @@ struct OrderCredit {
   bool first = false, won = false;
 };
 // What fulfil books in one region during a tick, merged in region order (Engine::fulfil).
-struct RegionBook {
+struct alignas(64) RegionBook {     // a cache line of its own: threads fill neighbouring books
   std::vector<uint32_t> orders_idx;   // this tick's orders of the region: indices into pending, in order
-  std::vector<OrderLine> basket;      // scratch
   std::vector<Event> events;          // in booking order; order events get their sequence number at the merge
   std::vector<OrderCredit> foreign;   // credit to reps of other regions (poachers)
   std::vector<double> values;         // order values, for the recorder's histogram (serial, at the merge)
