@@ -5,7 +5,7 @@ with a new measurement)."""
 import math, sys
 
 # accounts, wall seconds for 30 simulated days on 1 thread, peak RSS MiB (salesim bench, see docs/performance.md)
-DATA = [(10_000, 0.198, 18), (50_000, 0.781, 47), (200_000, 3.351, 162), (1_000_000, 17.709, 721)]
+DATA = [(10_000, 0.101, 15), (50_000, 0.276, 28), (200_000, 1.192, 79), (1_000_000, 6.269, 341)]
 
 W, H, L, R, T, B = 720, 400, 70, 200, 30, 60
 x0, x1 = 4, 6.2          # log10 accounts
