@@ -3,10 +3,10 @@
 // engine (sim/engine.cpp), since they need each rep's capacity and the pods. docs/interventions.md
 #include <cmath>
 #include <limits>
-#include <omp.h>
 
 #include "models/models.hpp"
 #include "sim/checkpoint.hpp"
+#include "sim/parallel.hpp"
 
 namespace salesim::models {
 namespace {
@@ -105,39 +105,31 @@ class ThresholdRules final : public InterventionPolicy {
           if (!std::isnan(x) && !holds(rules_[k].when[c].op, x, rules_[k].when[c].value)) region_blocked_[k * G + g] = 1;
         }
     const auto stride = std::max(w.accounts(), series_);
-    // Accounts in parallel: each writes only its own cooldowns; threads take contiguous ranges and
-    // their suggestions are joined in range order, so `out` is in account order at any thread count.
-    const long A = long(w.accounts());
-    chunks_.resize(size_t(std::max(1, ctx.threads)));
-    for (auto& c : chunks_) c.clear();
-#pragma omp parallel num_threads(std::max(1, ctx.threads))
-    {
-      const long nt = omp_get_num_threads(), me = omp_get_thread_num();
-      std::vector<Suggestion>& mine = chunks_[size_t(me)];
-      for (long ai = A * me / nt; ai < A * (me + 1) / nt; ++ai) {
-        const AccountId a = AccountId(ai);
-        const RegionId g = w.acct_region[a];
-        for (size_t k = 0; k < rules_.size(); ++k) {
-          const Rule& rule = rules_[k];
-          if (rule.stock || region_blocked_[k * G + g]) continue;
-          // The conditions first (they read the account's state), the cooldown only if they hold.
-          bool all = true;
-          for (size_t c = 0; c < rule.when.size() && all; ++c) {
-            const Condition& cond = rule.when[c];
-            double x = region_value_[k][c * G + g];
-            if (std::isnan(x)) x = account_metric(ctx, cond, a, tpd);
-            all = holds(cond.op, x, cond.value);
-          }
-          if (!all) continue;
-          int& last = last_fired_[k * stride + a];
-          if (ctx.day - last < rule.cooldown_days) continue;
-          last = ctx.day;
-          for (const Then& t : rule.then)
-            mine.push_back({w.acct_rep[a], a, t.action, uint16_t(k), t.kind, t.role, kNone, 0.f, 0});
+    // Accounts in parallel: each writes only its own cooldowns; `out` is in account order at any
+    // thread count (sim/parallel.hpp).
+    ordered_scan(long(w.accounts()), ctx.threads, chunks_, [&](long ai, std::vector<Suggestion>& mine) {
+      const AccountId a = AccountId(ai);
+      const RegionId g = w.acct_region[a];
+      for (size_t k = 0; k < rules_.size(); ++k) {
+        const Rule& rule = rules_[k];
+        if (rule.stock || region_blocked_[k * G + g]) continue;
+        // The conditions first (they read the account's state), the cooldown only if they hold.
+        bool all = true;
+        for (size_t c = 0; c < rule.when.size() && all; ++c) {
+          const Condition& cond = rule.when[c];
+          double x = region_value_[k][c * G + g];
+          if (std::isnan(x)) x = account_metric(ctx, cond, a, tpd);
+          all = holds(cond.op, x, cond.value);
         }
+        if (!all) continue;
+        int& last = last_fired_[k * stride + a];
+        if (ctx.day - last < rule.cooldown_days) continue;
+        last = ctx.day;
+        for (const Then& t : rule.then)
+          mine.push_back({w.acct_rep[a], a, t.action, uint16_t(k), t.kind, t.role, kNone, 0.f, 0});
       }
-    }
-    for (const auto& c : chunks_) out.insert(out.end(), c.begin(), c.end());
+    });
+    for_each_in_order(chunks_, [&](const Suggestion& x) { out.push_back(x); });
     for (size_t s = 0; s < series_; ++s) {
       for (size_t k = 0; k < rules_.size(); ++k) {
         const Rule& rule = rules_[k];

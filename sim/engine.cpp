@@ -4,6 +4,7 @@
 
 #include "sim/attribution.hpp"
 #include "sim/engine_impl.hpp"
+#include "sim/parallel.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -226,72 +227,64 @@ void Engine::begin_day(int day) {
   const Tick trial_ticks = Tick(J.trial_window_days) * clock().ticks_per_day();
   const Tick stockout_ticks = Tick(C.stockout_memory_days) * clock().ticks_per_day();
   const long A = long(w_.accounts());
-  // Threads take contiguous ranges and list the changes they make; the lists, joined in range order,
-  // are the day's changes in account order at any thread count.
-  m.change_chunks.resize(size_t(threads_));
-  for (auto& c : m.change_chunks) c.clear();
-#pragma omp parallel num_threads(threads_)
-  {
-    const long nt = omp_get_num_threads(), me = omp_get_thread_num();
-    std::vector<StageChange>& changes = m.change_chunks[size_t(me)];
-    for (long ai = A * me / nt; ai < A * (me + 1) / nt; ++ai) {
-      const AccountId a = AccountId(ai);
-      const uint8_t st = w_.stage[a];
-      uint8_t to = st;
-      Rng rng(seed_, Purpose::Journey, a, day);
-      const double u = rng.uniform();
-      if (st < kShortlisting) {
-        if (u < J.self_progress_per_day) to = st + 1;
-      } else if (st >= kShortlisting && st <= kNegotiating) {
-        if (u < J.inbound_per_day) to = uint8_t(st + 1);
-      } else if (st == kTrial) {
-        if (t - w_.stage_since[a] >= trial_ticks) to = lapse_to;
-      } else if (st == kRepeat) {
-        const double since_valid = double(t - w_.last_valid_visit[a]) / tpd;
-        // Neglect raises the hazard only past service_days (exp(0) = 1: no call needed, same value).
-        const double overdue = std::max(0.0, since_valid - C.service_days);
-        double h = C.base_per_day * (overdue > 0 ? std::exp(C.neglect_per_month * overdue / 30.0) : 1.0);
-        h *= 1.0 + C.promo_sensitivity * sig_.promo_at(day, w_.acct_region[a]) * w_.acct_price_sens[a];
-        if (t - w_.last_stockout[a] < stockout_ticks) h *= C.stockout_multiplier;
-        if (m.poached_until[a] > t) h *= sc_.reps.poach_churn_multiplier;  // two reps chase the customer
-        if (u < h) to = lapse_to;
-      }
-      if (to != st) {
-        assert(w_.graph.journey_allows(st, to));
-        w_.stage[a] = to;
-        w_.stage_since[a] = t;
-        w_.adopted[a] = 0;
-        if (to == lapse_to) w_.last_lapse[a] = t;
-        changes.push_back({a, st, to});
-      }
+  // Each thread lists the changes it makes; read in order, they are the day's changes in account
+  // order at any thread count (sim/parallel.hpp).
+  ordered_scan(A, threads_, m.change_chunks, [&](long ai, std::vector<StageChange>& changes) {
+    const AccountId a = AccountId(ai);
+    const uint8_t st = w_.stage[a];
+    uint8_t to = st;
+    Rng rng(seed_, Purpose::Journey, a, day);
+    const double u = rng.uniform();
+    if (st < kShortlisting) {
+      if (u < J.self_progress_per_day) to = st + 1;
+    } else if (st >= kShortlisting && st <= kNegotiating) {
+      if (u < J.inbound_per_day) to = uint8_t(st + 1);
+    } else if (st == kTrial) {
+      if (t - w_.stage_since[a] >= trial_ticks) to = lapse_to;
+    } else if (st == kRepeat) {
+      const double since_valid = double(t - w_.last_valid_visit[a]) / tpd;
+      // Neglect raises the hazard only past service_days (exp(0) = 1: no call needed, same value).
+      const double overdue = std::max(0.0, since_valid - C.service_days);
+      double h = C.base_per_day * (overdue > 0 ? std::exp(C.neglect_per_month * overdue / 30.0) : 1.0);
+      h *= 1.0 + C.promo_sensitivity * sig_.promo_at(day, w_.acct_region[a]) * w_.acct_price_sens[a];
+      if (t - w_.last_stockout[a] < stockout_ticks) h *= C.stockout_multiplier;
+      if (m.poached_until[a] > t) h *= sc_.reps.poach_churn_multiplier;  // two reps chase the customer
+      if (u < h) to = lapse_to;
     }
-  }
+    if (to != st) {
+      assert(w_.graph.journey_allows(st, to));
+      w_.stage[a] = to;
+      w_.stage_since[a] = t;
+      w_.adopted[a] = 0;
+      if (to == lapse_to) w_.last_lapse[a] = t;
+      changes.push_back({a, st, to});
+    }
+  });
   DayRow& row = rec_.day(day);
-  for (const auto& chunk : m.change_chunks)
-    for (const StageChange& change : chunk) {
-      const AccountId a = change.account;
-      const uint8_t from = change.from, to = change.to;
-      if (from == kRepeat) {
-        ++row.churned;
-        RepPeriodStats& ps = m.period[w_.acct_rep[a]];
-        ++ps.churned_customers;
-        ps.clawback_base += double(m.rev_months[a][0]) + m.rev_months[a][1] + m.rev_months[a][2];
-      }
-      if (from == kTrial) {
-        ++row.trial_lapsed;
-        m.trial_start[a] = kNever;
-      }
-      if (to == kEngaged) {
-        ++row.engaged;
-        m.engaged_at[a] = t;
-        ++rec_.pods[w_.rep_pod[w_.acct_rep[a]]].engaged;
-      }
-      if (to == kTrial) {  // the prospect placed its first order by itself
-        w_.adopted[a] = Rng(seed_, Purpose::Trial, a, t).uniform() < J.adopt_at_first_order;
-        m.pending.push_back({a, true, true});
-      }
-      rec_.event({t, kEvStage, from, to, w_.acct_rep[a], a, 0, 0});
+  for_each_in_order(m.change_chunks, [&](const StageChange& change) {
+    const AccountId a = change.account;
+    const uint8_t from = change.from, to = change.to;
+    if (from == kRepeat) {
+      ++row.churned;
+      RepPeriodStats& ps = m.period[w_.acct_rep[a]];
+      ++ps.churned_customers;
+      ps.clawback_base += double(m.rev_months[a][0]) + m.rev_months[a][1] + m.rev_months[a][2];
     }
+    if (from == kTrial) {
+      ++row.trial_lapsed;
+      m.trial_start[a] = kNever;
+    }
+    if (to == kEngaged) {
+      ++row.engaged;
+      m.engaged_at[a] = t;
+      ++rec_.pods[w_.rep_pod[w_.acct_rep[a]]].engaged;
+    }
+    if (to == kTrial) {  // the prospect placed its first order by itself
+      w_.adopted[a] = Rng(seed_, Purpose::Trial, a, t).uniform() < J.adopt_at_first_order;
+      m.pending.push_back({a, true, true});
+    }
+    rec_.event({t, kEvStage, from, to, w_.acct_rep[a], a, 0, 0});
+  });
   for (auto& c : m.change_chunks) c.clear();
   credit_day(t, day);
   measure_outcomes(day, false);
@@ -696,27 +689,21 @@ void Engine::account_order_phase(Tick t, int day) {
   // Each customer orders when its hazard, accumulated over the ticks it could order in, reaches an
   // Exp(1) target drawn at its previous order: the same law as an independent draw with
   // P = 1 - exp(-lambda) each tick (memorylessness), without a random draw or an exp per account-tick.
-  // Threads take contiguous ranges and their lists are joined in range order: pending is in account
-  // order at any thread count.
-  m.account_chunks.resize(size_t(threads_));
-  for (auto& c : m.account_chunks) c.clear();
-#pragma omp parallel num_threads(threads_)
-  {
-    const long nt = omp_get_num_threads(), me = omp_get_thread_num();
-    std::vector<AccountId>& mine = m.account_chunks[size_t(me)];
-    for (long ai = A * me / nt; ai < A * (me + 1) / nt; ++ai) {
-      const AccountId a = AccountId(ai);
-      const uint8_t st = stage[a];
-      if (st < kTrial || (st == kTrial && !adopted[a])) continue;
-      const float h = float(double(hazard[a]) + lam[a]);
-      if (h < target[a]) { hazard[a] = h; continue; }
-      hazard[a] = 0.f;
-      target[a] = float(Rng(seed_, Purpose::Order, a, t).exponential(1.0));
-      mine.push_back(a);
+  // Orders found in account order at any thread count (sim/parallel.hpp).
+  ordered_scan(A, threads_, m.account_chunks, [&](long ai, std::vector<AccountId>& orders) {
+    const AccountId a = AccountId(ai);
+    const uint8_t st = stage[a];
+    if (st < kTrial || (st == kTrial && !adopted[a])) return;
+    const float h = float(double(hazard[a]) + lam[a]);
+    if (h < target[a]) {
+      hazard[a] = h;
+      return;
     }
-  }
-  for (size_t c = 0; c < size_t(threads_); ++c)
-    for (AccountId a : m.account_chunks[c]) m.pending.push_back({a, false, false});
+    hazard[a] = 0.f;
+    target[a] = float(Rng(seed_, Purpose::Order, a, t).exponential(1.0));
+    orders.push_back(a);
+  });
+  for_each_in_order(m.account_chunks, [&](AccountId a) { m.pending.push_back({a, false, false}); });
 }
 
 // Orders are fulfilled per region, regions in parallel: a region's orders share its stock and are

@@ -6,10 +6,10 @@
 #include <cassert>
 #include <cmath>
 #include <fmt/format.h>
-#include <omp.h>
 
 #include "sim/engine.hpp"
 #include "sim/engine_impl.hpp"
+#include "sim/parallel.hpp"
 
 namespace salesim {
 
@@ -238,42 +238,35 @@ void Engine::credit_day(Tick t, int day) {
   DayRow& row = rec_.day(day);
   const Tick write_off = Tick(sc_.credit.write_off_days) * clock().ticks_per_day();
   const uint8_t lapse_to = uint8_t(sc_.journey.lapse_to_stage - 1);
-  // Few accounts have arrears: threads find them in contiguous ranges, joined in account order.
-  const long A = long(w_.accounts());
-  m.account_chunks.resize(size_t(threads_));
-  for (auto& c : m.account_chunks) c.clear();
-#pragma omp parallel num_threads(threads_)
-  {
-    const long nt = omp_get_num_threads(), me = omp_get_thread_num();
-    for (long a = A * me / nt; a < A * (me + 1) / nt; ++a)
-      if (w_.arrears_due[size_t(a)] != kNever) m.account_chunks[size_t(me)].push_back(AccountId(a));
-  }
-  for (const auto& chunk : m.account_chunks)
-    for (const AccountId a : chunk) {
-      if (t >= w_.arrears_paid[a]) {
-        w_.arrears_due[a] = kNever;
-        w_.exposure[a] = 0;
-        w_.credit_frozen[a] = 0;
-      } else if (t - w_.arrears_due[a] >= write_off) {
-        row.bad_debt += w_.exposure[a];
-        w_.arrears_due[a] = kNever;
-        w_.exposure[a] = 0;
-        w_.credit_frozen[a] = 0;
-        if (is_customer(w_.stage[a])) {  // the customer is lost with its debt
-          const uint8_t from = w_.stage[a];
-          w_.stage[a] = lapse_to;
-          w_.stage_since[a] = t;
-          w_.adopted[a] = 0;
-          w_.last_lapse[a] = t;
-          if (from == kRepeat) ++row.churned;
-          if (from == kTrial) {
-            ++row.trial_lapsed;
-            m.trial_start[a] = kNever;
-          }
-          rec_.event({t, kEvStage, from, lapse_to, w_.acct_rep[a], a, 0, 0});
+  // Few accounts have arrears: found in parallel, in account order (sim/parallel.hpp).
+  ordered_scan(long(w_.accounts()), threads_, m.account_chunks, [&](long a, std::vector<AccountId>& owing) {
+    if (w_.arrears_due[size_t(a)] != kNever) owing.push_back(AccountId(a));
+  });
+  for_each_in_order(m.account_chunks, [&](const AccountId a) {
+    if (t >= w_.arrears_paid[a]) {
+      w_.arrears_due[a] = kNever;
+      w_.exposure[a] = 0;
+      w_.credit_frozen[a] = 0;
+    } else if (t - w_.arrears_due[a] >= write_off) {
+      row.bad_debt += w_.exposure[a];
+      w_.arrears_due[a] = kNever;
+      w_.exposure[a] = 0;
+      w_.credit_frozen[a] = 0;
+      if (is_customer(w_.stage[a])) {  // the customer is lost with its debt
+        const uint8_t from = w_.stage[a];
+        w_.stage[a] = lapse_to;
+        w_.stage_since[a] = t;
+        w_.adopted[a] = 0;
+        w_.last_lapse[a] = t;
+        if (from == kRepeat) ++row.churned;
+        if (from == kTrial) {
+          ++row.trial_lapsed;
+          m.trial_start[a] = kNever;
         }
+        rec_.event({t, kEvStage, from, lapse_to, w_.acct_rep[a], a, 0, 0});
       }
     }
+  });
 }
 
 // ---- poaching (docs/incentives.md#poaching) ------------------------------------------------------

@@ -1,0 +1,32 @@
+// Deterministic parallel scans: threads take contiguous index ranges, each with its own output list,
+// so the lists read in order are what a serial loop would have produced, at any thread count.
+// docs/architecture.md#determinism
+#pragma once
+#include <algorithm>
+#include <omp.h>
+#include <vector>
+
+namespace salesim {
+
+// Calls body(i, list) for every i in [0, n), on `threads` threads; list is the calling thread's
+// output. Read chunks in order afterwards (for_each_in_order).
+template <class T, class Body>
+void ordered_scan(long n, int threads, std::vector<std::vector<T>>& chunks, Body&& body) {
+  const int nt_max = std::max(1, threads);
+  chunks.resize(size_t(nt_max));
+  for (auto& c : chunks) c.clear();
+#pragma omp parallel num_threads(nt_max)
+  {
+    const long nt = omp_get_num_threads(), me = omp_get_thread_num();
+    std::vector<T>& mine = chunks[size_t(me)];
+    for (long i = n * me / nt; i < n * (me + 1) / nt; ++i) body(i, mine);
+  }
+}
+
+template <class T, class F>
+void for_each_in_order(const std::vector<std::vector<T>>& chunks, F&& f) {
+  for (const auto& c : chunks)
+    for (const T& x : c) f(x);
+}
+
+}  // namespace salesim
