@@ -57,7 +57,9 @@ class PlanBase : public IncentivePlan {
     if (!bonus_enabled_) return;
     const double days = x[kStaffRegionInventoryDays], share = x[kStaffOnTimeShare];
     const double due = nan(x[kStaffReplenishments]) ? 0.0 : x[kStaffReplenishments];
-    const bool on_time = !nan(share) && share > bonus_share_;
+    // No replenishment due: nothing was late, and a condition with nothing to measure holds
+    // (docs/incentives.md#variables), as the gated plan's gates do.
+    const bool on_time = nan(share) || share > bonus_share_;
     const bool paid = region_slow(x) && on_time;
     std::string why;
     if (nan(days))
@@ -67,7 +69,7 @@ class PlanBase : public IncentivePlan {
                         np_limit_);
     else
       why = fmt::format("your region turns its stock in {:.1f} days (> {:.0f}) and {}: {}", days, np_limit_,
-                        nan(share) ? std::string("no replenishment of yours was due this month")
+                        nan(share) ? std::string("no replenishment of yours was due this month (nothing late)")
                                    : fmt::format("{} of your {:.0f} replenishments due arrived on time ({} {:.0f}%)",
                                                  pct(share), due, on_time ? ">" : "not above", bonus_share_ * 100),
                         paid ? fmt::format("collaboration bonus {:.2f} CNY", bonus_amount_) : std::string("no bonus"));

@@ -73,8 +73,10 @@ TEST_CASE("the collaboration bonus pays exactly when the region turns slowly and
   CHECK(bonus(*p, staff(45, 1.0, 20)) == 0);
   CHECK(bonus(*p, staff(30, 1.0, 20)) == 0);
   CHECK(bonus(*p, staff(50, 0.8, 20)) == 0);
-  // Nothing to measure pays nothing: no replenishment due, or a region that sold nothing.
-  CHECK(bonus(*p, staff(50, std::nan(""), 0)) == 0);
+  // No replenishment due is nothing late: the on-time condition holds, as gates on what cannot be
+  // measured do (docs/incentives.md#variables). A region that sold nothing has no turnover: no bonus.
+  CHECK(bonus(*p, staff(50, std::nan(""), 0)) == 500);
+  CHECK(bonus(*p, staff(30, std::nan(""), 0)) == 0);
   CHECK(bonus(*p, staff(std::nan(""), 1.0, 20)) == 0);
   // What the staff member sees at stake (docs/model.md#warehouse): the amount where the rule applies.
   CHECK(p->staff_stake(staff(50, 0.5, 10)) == 500);
@@ -159,7 +161,7 @@ TEST_CASE("every staff statement of a run is paid by the rule and explains its c
     REQUIRE(lines == Approx(st.total).margin(1e-6));
     // Paid exactly when the statement's own variables meet the rule.
     const double days = variable(st, "region_inventory_days"), share = variable(st, "on_time_share");
-    const bool due = days > 45 && share > 0.95;  // false for NaN
+    const bool due = days > 45 && (std::isnan(share) || share > 0.95);  // nothing due: nothing late
     CHECK(line_bonus == (due ? 500.0 : 0.0));
     (due ? paid : withheld) += 1;
     if (!st.has_previous) continue;
