@@ -20,7 +20,9 @@ namespace {
 
 const std::vector<std::string> kCompareKpis = {
     "revenue", "gross_margin", "cost_of_sales_ratio", "payouts", "repurchase_rate_30d", "retention_6m",
-    "first_orders", "invalid_visit_rate", "regional_output_cv", "payout_gini", "rep_attrition_rate"};
+    "first_orders", "invalid_visit_rate", "regional_output_cv", "payout_gini", "rep_attrition_rate",
+    // the warehouse (docs/incentives.md#collaboration-bonus): n/a without warehouse staff
+    "stockout_rate", "replenishment_on_time_share", "collaboration_bonus", "warehouse_pay"};
 
 struct CompareOptions {
   std::string scenario, out_dir = "out/compare";
@@ -94,8 +96,10 @@ int compare(const CompareOptions& o) {
                              kCompareKpis[j], mean, sd, mean - half, mean + half, n);
       const bool share = kCompareKpis[j].find("rate") != std::string::npos || kCompareKpis[j] == "gross_margin" ||
                          kCompareKpis[j] == "retention_6m" || kCompareKpis[j] == "cost_of_sales_ratio" ||
-                         kCompareKpis[j] == "regional_output_cv";
-      if (share) table += fmt::format(" {:.1f}% ± {:.1f} |", mean * 100, half * 100);
+                         kCompareKpis[j] == "regional_output_cv" || kCompareKpis[j] == "replenishment_on_time_share";
+      if (std::isnan(mean)) table += " n/a |";
+      else if (share && kCompareKpis[j] == "stockout_rate") table += fmt::format(" {:.2f}% ± {:.2f} |", mean * 100, half * 100);
+      else if (share) table += fmt::format(" {:.1f}% ± {:.1f} |", mean * 100, half * 100);
       else if (std::abs(mean) >= 1e5) table += fmt::format(" {:.4g} ± {:.2g} |", mean, half);
       else table += fmt::format(" {:.3f} ± {:.3f} |", mean, half);
     }
@@ -110,10 +114,16 @@ int compare(const CompareOptions& o) {
   return kExitOk;
 }
 
-struct ExplainOptions { std::string dir, period; long rep = -1; };
+struct ExplainOptions { std::string dir, period, staff; long rep = -1; };
 
 int explain(const ExplainOptions& o) {
   const std::string path = o.dir + "/statements.jsonl";
+  // A rep (--rep ID) or a warehouse staff member (--staff REGION/K, as in payouts.csv; a leading
+  // "warehouse:" as in events.csv and interventions.csv is accepted).
+  const bool staff = !o.staff.empty();
+  if (staff == (o.rep >= 0)) throw BadInput("explain: give either --rep ID or --staff REGION/K");
+  const std::string staff_name = o.staff.rfind("warehouse:", 0) == 0 ? o.staff.substr(10) : o.staff;
+  const std::string who = staff ? fmt::format("warehouse staff {}", staff_name) : fmt::format("rep {}", o.rep);
   std::ifstream in(path);
   if (!in) throw BadInput(fmt::format("{}: cannot open (run `salesim run SCENARIO --out {}` first)", path, o.dir));
   std::string line;
@@ -127,11 +137,14 @@ int explain(const ExplainOptions& o) {
     } catch (const nlohmann::json::exception&) {  // parse_error, or out_of_range for 1e999
       throw BadInput(fmt::format("{}:{}: not a JSON statement", path, lineno));
     }
-    if (j.value("rep", -1L) != o.rep) continue;
+    // Statements written before warehouse staff existed have no "role": they are reps'.
+    const bool is_staff = j.is_object() && j.value("role", std::string("rep")) == "warehouse";
+    if (is_staff != staff) continue;
+    if (staff ? j.value("staff", std::string()) != staff_name : j.value("rep", -1L) != o.rep) continue;
     const std::string period = j.value("period", "");
     if (std::find(periods.begin(), periods.end(), period) == periods.end()) periods.push_back(period);
     if (period != o.period) continue;
-    fmt::print("Payout statement: rep {}, {}\n\n", o.rep, o.period);
+    fmt::print("Payout statement: {}, {}\n\n", who, o.period);
     for (const auto& l : j["lines"])
       fmt::print("  {:<22} {:>12.2f} CNY   {}\n", l["item"].get<std::string>(), l["amount"].get<double>(),
                  l["explanation"].get<std::string>());
@@ -149,12 +162,17 @@ int explain(const ExplainOptions& o) {
       }
       fmt::print("  {:<24} {:>14} {:>14} {:>+12.2f}  (= the change)\n", "total", "", "", sum);
     } else {
-      fmt::print("This is the rep's first pay period in the run: there is no change to explain.\n");
+      fmt::print("This is the {}'s first pay period in the run: there is no change to explain.\n",
+                 staff ? "staff member" : "rep");
     }
     return kExitOk;
   }
-  if (periods.empty()) throw BadInput(fmt::format("{}: no statement for rep {}", path, o.rep));
-  throw BadInput(fmt::format("{}: rep {} has no statement for period {}; periods: {}", path, o.rep, o.period,
+  if (periods.empty())
+    throw BadInput(fmt::format("{}: no statement for {}{}", path, who,
+                               staff ? " (staff are named REGION/K, as in payouts.csv; a run has them with "
+                                       "/inventory/warehouse/staff_per_region > 0)"
+                                     : ""));
+  throw BadInput(fmt::format("{}: {} has no statement for period {}; periods: {}", path, who, o.period,
                              fmt::join(periods, ", ")));
 }
 
@@ -174,7 +192,9 @@ void add_incentive_commands(CLI::App& app, Runner& selected, const std::string&)
   auto x = std::make_shared<ExplainOptions>();
   auto* ex = app.add_subcommand("explain", "Print one payout statement and why it changed, in plain words");
   ex->add_option("dir", x->dir, "Output directory of a run")->required();
-  ex->add_option("--rep", x->rep, "Rep id")->required();
+  auto* rep = ex->add_option("--rep", x->rep, "Rep id");
+  auto* staff = ex->add_option("--staff", x->staff, "Warehouse staff member, REGION/K (as in payouts.csv)");
+  rep->excludes(staff);
   ex->add_option("--period", x->period, "Pay period, YYYY-MM")->required();
   ex->callback([x, &selected] { selected = [x] { return explain(*x); }; });
 }

@@ -101,7 +101,7 @@ int run(const RunOptions& o) {
   if (!o.quiet) print_kpi_table(*engine, stdout);
   const double account_ticks = double(engine->world().accounts()) * double(engine->clock().ticks() - start_tick);
   fmt::print("\n{} ticks in {:.2f} s ({:.1f} M account-ticks/s, {} threads); wrote {}/summary.json, timeseries.csv, "
-             "events.csv, payouts.csv, statements.jsonl, interventions.csv, pods.csv, manifest.json\n",
+             "events.csv, payouts.csv, statements.jsonl, interventions.csv, pods.csv, warehouse.csv, manifest.json\n",
              engine->clock().ticks(), secs, account_ticks / secs / 1e6, engine->threads(), dir);
   return kExitOk;
 }

@@ -126,7 +126,9 @@ const std::vector<std::string>& exercise_fixed_pointers() {
   static const std::vector<std::string> p = {
       "/seed", "/clock", "/regions", "/skus", "/roles", "/influence_edges", "/accounts", "/pods", "/signals",
       "/recorder", "/reps/count", "/reps/skill_mean", "/reps/skill_sd", "/reps/new_hire_share",
-      "/reps/b_tier_skill_multiplier", "/inventory/lead_days", "/forecast/bucket_days"};
+      "/reps/b_tier_skill_multiplier", "/inventory/lead_days", "/forecast/bucket_days",
+      "/inventory/warehouse/staff_per_region", "/inventory/warehouse/reliability_mean",
+      "/inventory/warehouse/reliability_sd"};
   return p;
 }
 

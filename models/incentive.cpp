@@ -1,6 +1,7 @@
 // Incentive plans: linear, tiered (quota, accelerators, cap, floor, clawback), gated, team (pod)
-// and dynamic (a weighted multiplier over health variables, negative terms included). Each plan is
-// a pure function from the period's variables to pay lines, so every payout can be explained.
+// and dynamic (a weighted multiplier over health variables, negative terms included), each with the
+// conditional rule (new-product cut, collaboration bonus to warehouse staff). Each plan is a pure
+// function from the period's variables to pay lines, so every payout can be explained.
 // docs/incentives.md
 #include <algorithm>
 #include <cmath>
@@ -29,6 +30,10 @@ class PlanBase : public IncentivePlan {
     np_enabled_ = r["enabled"];
     np_limit_ = r["inventory_turnover_days_above"];
     np_cut_ = r["rate_cut_points"].get<double>() / 100.0;
+    const auto& b = r["collaboration_bonus"];
+    bonus_enabled_ = b["enabled"];
+    bonus_share_ = b["on_time_share_above"];
+    bonus_amount_ = b["amount_cny_month"];
   }
   std::vector<PlanVar> uses() const final {
     auto u = own_uses();
@@ -44,6 +49,42 @@ class PlanBase : public IncentivePlan {
                                  x[kVarRegionInventoryDays], np_limit_, np_cut_ * 100, x[kVarNewProductRevenue])});
   }
 
+  // The same rule's collaboration bonus to the region's warehouse staff (domain.md section 3): a flat
+  // amount to each staff member of a region turning its stock slower than the limit whose own
+  // replenishments were on time more than on_time_share_above of the time. docs/incentives.md#collaboration-bonus
+  bool region_slow(const StaffVars& x) const {
+    return !nan(x[kStaffRegionInventoryDays]) && x[kStaffRegionInventoryDays] > np_limit_;
+  }
+  std::vector<StaffVar> staff_uses() const final {
+    if (!bonus_enabled_) return {};
+    return {kStaffRegionInventoryDays, kStaffOnTimeShare};
+  }
+  void staff_lines(const StaffVars& x, std::vector<PayoutLine>& out) const final {
+    if (!bonus_enabled_) return;
+    const double days = x[kStaffRegionInventoryDays], share = x[kStaffOnTimeShare];
+    const double due = nan(x[kStaffReplenishments]) ? 0.0 : x[kStaffReplenishments];
+    // No replenishment due: nothing was late, and a condition with nothing to measure holds
+    // (docs/incentives.md#variables), as the gated plan's gates do.
+    const bool on_time = nan(share) || share > bonus_share_;
+    const bool paid = region_slow(x) && on_time;
+    std::string why;
+    if (nan(days))
+      why = "your region sold nothing this month, so its turnover is not measured: no collaboration bonus";
+    else if (!region_slow(x))
+      why = fmt::format("your region turns its stock in {:.1f} days (not above {:.0f}): the rule does not apply", days,
+                        np_limit_);
+    else
+      why = fmt::format("your region turns its stock in {:.1f} days (> {:.0f}) and {}: {}", days, np_limit_,
+                        nan(share) ? std::string("no replenishment of yours was due this month (nothing late)")
+                                   : fmt::format("{} of your {:.0f} replenishments due arrived on time ({} {:.0f}%)",
+                                                 pct(share), due, on_time ? ">" : "not above", bonus_share_ * 100),
+                        paid ? fmt::format("collaboration bonus {:.2f} CNY", bonus_amount_) : std::string("no bonus"));
+    out.push_back({"collaboration_bonus", share, 0, paid ? cents(bonus_amount_) : 0.0, why});
+  }
+  double staff_stake(const StaffVars& x) const final {
+    return bonus_enabled_ && region_slow(x) ? bonus_amount_ : 0.0;
+  }
+
  protected:
   virtual std::vector<PlanVar> own_uses() const = 0;
   virtual void own_lines(const PlanVars& x, std::vector<PayoutLine>& out) const = 0;
@@ -51,6 +92,8 @@ class PlanBase : public IncentivePlan {
  private:
   bool np_enabled_ = false;
   double np_limit_ = 45, np_cut_ = 0.005;
+  bool bonus_enabled_ = false;
+  double bonus_share_ = 0.95, bonus_amount_ = 500;
 };
 
 class Linear final : public PlanBase {

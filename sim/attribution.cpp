@@ -6,16 +6,13 @@
 
 namespace salesim {
 
-double plan_total(const IncentivePlan& plan, const PlanVars& x) {
-  std::vector<PayoutLine> lines;
-  plan.lines(x, lines);
-  double t = 0;
-  for (const auto& l : lines) t += l.amount;
-  return t;
-}
+namespace {
 
-std::vector<Attribution> shapley_attribution(const IncentivePlan& plan, const PlanVars& before, const PlanVars& after) {
-  const std::vector<PlanVar> vars = plan.uses();
+// Shapley values of the variables `vars` (named by `names`) for the pay function `total`: the
+// average, over every order of switching them from `before` to `after`, of the change each causes.
+template <class Vars, class Var, size_t N, class Total>
+std::vector<Attribution> shapley(const std::vector<Var>& vars, const std::array<std::string_view, N>& names,
+                                 const Vars& before, const Vars& after, Total total) {
   const size_t n = vars.size();
   std::vector<Attribution> out;
   if (n == 0 || n > 16) return out;
@@ -23,10 +20,10 @@ std::vector<Attribution> shapley_attribution(const IncentivePlan& plan, const Pl
   std::vector<double> f(size_t(1) << n);
   const AmountsOnly amounts_only;  // the lines' text is not needed here
   for (size_t mask = 0; mask < f.size(); ++mask) {
-    PlanVars x = before;
+    Vars x = before;
     for (size_t i = 0; i < n; ++i)
       if (mask >> i & 1u) x[vars[i]] = after[vars[i]];
-    f[mask] = plan_total(plan, x);
+    f[mask] = total(x);
   }
   std::vector<double> fact(n + 1, 1.0);
   for (size_t k = 1; k <= n; ++k) fact[k] = fact[k - 1] * double(k);
@@ -37,18 +34,46 @@ std::vector<Attribution> shapley_attribution(const IncentivePlan& plan, const Pl
       const size_t s = size_t(__builtin_popcountll(mask));
       phi += fact[s] * fact[n - s - 1] / fact[n] * (f[mask | (size_t(1) << i)] - f[mask]);
     }
-    out.push_back({std::string(kPlanVarNames[vars[i]]), before[vars[i]], after[vars[i]], phi});
+    out.push_back({std::string(names[vars[i]]), before[vars[i]], after[vars[i]], phi});
   }
   return out;
+}
+
+double sum_amounts(const std::vector<PayoutLine>& lines) {
+  double t = 0;
+  for (const auto& l : lines) t += l.amount;
+  return t;
+}
+
+}  // namespace
+
+double plan_total(const IncentivePlan& plan, const PlanVars& x) {
+  std::vector<PayoutLine> lines;
+  plan.lines(x, lines);
+  return sum_amounts(lines);
+}
+
+double plan_total(const IncentivePlan& plan, const StaffVars& x) {
+  std::vector<PayoutLine> lines;
+  plan.staff_lines(x, lines);
+  return sum_amounts(lines);
+}
+
+std::vector<Attribution> shapley_attribution(const IncentivePlan& plan, const PlanVars& before, const PlanVars& after) {
+  return shapley(plan.uses(), kPlanVarNames, before, after, [&](const PlanVars& x) { return plan_total(plan, x); });
+}
+
+std::vector<Attribution> shapley_attribution(const IncentivePlan& plan, const StaffVars& before, const StaffVars& after) {
+  return shapley(plan.staff_uses(), kStaffVarNames, before, after, [&](const StaffVars& x) { return plan_total(plan, x); });
 }
 
 namespace {
 std::string show(const std::string& var, double x) {
   if (std::isnan(x)) return "n/a";
   if (var == "first_order_margin" || var == "new_customer_retention" || var == "channel_health" ||
-      var == "complaint_rate" || var == "churn_warnings")
+      var == "complaint_rate" || var == "churn_warnings" || var == "on_time_share")
     return fmt::format("{:.1f}%", x * 100);
-  if (var == "new_customers" || var == "pod_size") return fmt::format("{:.0f}", x);
+  if (var == "new_customers" || var == "pod_size" || var == "replenishments") return fmt::format("{:.0f}", x);
   if (std::abs(x) >= 1000) return fmt::format("{:.0f}", x);
   return fmt::format("{:.2f}", x);
 }

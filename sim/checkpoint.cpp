@@ -104,7 +104,9 @@ CheckpointHeader read_checkpoint_header(std::istream& in) {
 // ---- recorder ----------------------------------------------------------------------------------
 
 void save(ArchiveWriter& o, const PayoutStatement& s) {
+  o.pod(s.role);
   o.pod(s.rep);
+  o.pod(s.staff);
   o.str(s.period);
   o.size(s.lines.size());
   for (const PayoutLine& l : s.lines) {
@@ -133,7 +135,10 @@ void save(ArchiveWriter& o, const PayoutStatement& s) {
 }
 
 void load(ArchiveReader& in, PayoutStatement& s) {
+  in.pod(s.role);
+  if (s.role != Payee::Rep && s.role != Payee::WarehouseStaff) ArchiveReader::fail("a payout statement's payee is unknown");
   in.pod(s.rep);
+  in.pod(s.staff);
   in.str(s.period);
   s.lines.resize(in.size(8 + 3 * 8 + 8));  // two lengths and three doubles at least
   for (PayoutLine& l : s.lines) {
@@ -177,6 +182,7 @@ void save(ArchiveWriter& o, const InterventionRecord& x) {
   o.pod(x.stage_after);
   o.pod(x.ordered);
   o.pod(x.amount);
+  o.pod(x.staff);
 }
 
 void load(ArchiveReader& in, InterventionRecord& x) {
@@ -195,6 +201,7 @@ void load(ArchiveReader& in, InterventionRecord& x) {
   in.pod(x.stage_after);
   in.pod(x.ordered);
   in.pod(x.amount);
+  in.pod(x.staff);
 }
 
 void Recorder::save(ArchiveWriter& o) const {
@@ -223,6 +230,7 @@ void Recorder::save(ArchiveWriter& o) const {
   o.size(interventions.size());
   for (const auto& x : interventions) salesim::save(o, x);
   o.vec(pods);
+  o.vec(warehouse);
 }
 
 void Recorder::load(ArchiveReader& in) {
@@ -248,9 +256,11 @@ void Recorder::load(ArchiveReader& in) {
   in.pod(specialist_cost);
   in.pod(visit_quality_sum);
   in.pod(visit_quality_n);
-  interventions.resize(in.size(40));
+  // Each record is saved field by field: 36 bytes (a bound of 40 here refused long logs that were whole).
+  interventions.resize(in.size(36));
   for (auto& x : interventions) salesim::load(in, x);
   in.fixed(pods, "pod statistics");
+  in.vec(warehouse);
 }
 
 // ---- engine ------------------------------------------------------------------------------------
@@ -260,12 +270,13 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // toolchain the project builds with). Add the member to save_checkpoint / restore_checkpoint (or,
   // for World, decide it is structure fixed after build_world), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-  static_assert(sizeof(Engine::Impl) == 2016, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
-  static_assert(sizeof(World) == 1264, "World changed: save and restore new state in sim/checkpoint.cpp");
-  static_assert(sizeof(Recorder) == 328, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Engine::Impl) == 2208, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(World) == 1320, "World changed: save and restore new state in sim/checkpoint.cpp");
+  static_assert(sizeof(Recorder) == 352, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
   ArchiveWriter o;
-  // World: the state part (the structure is rebuilt from the scenario and seed), plus what
+  // World: the state part (the structure, warehouse staff and their reliability included, is
+  // rebuilt from the scenario and seed), plus what
   // attrition (rep_skill, rep_hire_day) and Engine::adjust (pod_specialists) change.
   o.section("world");
   o.vec(w_.pod_specialists);
@@ -368,6 +379,14 @@ void Engine::save_checkpoint(std::ostream& out) const {
   o.pod(m.period_days);
   o.pod(m.next_recompute);
   o.pod(m.recompute_every);
+  o.vec(m.staff_effort);
+  o.vec(m.staff_period);
+  o.vec(m.staff_next);
+  o.vec(m.staff_due);
+  o.vec(m.region_last_inventory_days);
+  o.vec(m.staff_last_vars);
+  o.vec(m.staff_last_total);
+  o.vec(m.staff_last_base);
 
   rec_.save(o);
 
@@ -503,6 +522,14 @@ void Engine::restore_checkpoint(std::istream& input) {
   in.pod(m.period_days);
   in.pod(m.next_recompute);
   in.pod(m.recompute_every);
+  in.fixed(m.staff_effort, "staff_effort");
+  in.fixed(m.staff_period, "staff_period");
+  in.fixed(m.staff_next, "staff_next");
+  in.fixed(m.staff_due, "staff_due");
+  in.fixed(m.region_last_inventory_days, "region_last_inventory_days");
+  in.fixed(m.staff_last_vars, "staff_last_vars");
+  in.fixed(m.staff_last_total, "staff_last_total");
+  in.fixed(m.staff_last_base, "staff_last_base");
 
   rec_.load(in);
   if (m.next_outcome > rec_.interventions.size()) ArchiveReader::fail("next_outcome is past the intervention records");

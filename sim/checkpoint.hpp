@@ -25,7 +25,8 @@
 
 namespace salesim {
 
-constexpr uint32_t kCheckpointFormat = 1;
+// 2: warehouse staff (their state, payee of a statement, staff of a replenishment record).
+constexpr uint32_t kCheckpointFormat = 2;
 
 // A checkpoint that cannot be used: another scenario, seed, format or salesim version, or a
 // truncated or corrupt file. The message says which.

@@ -90,6 +90,16 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   m.categories.assign(A, 0);
   m.region_inventory_sum.assign(w_.n_regions, 0.0);
   m.region_cogs_sum.assign(w_.n_regions, 0.0);
+  // Warehouse staff (docs/model.md#warehouse); empty without them. Sized before the first
+  // recompute_incentives, which sets their effort.
+  const size_t K = w_.staff();
+  m.staff_effort.assign(K, sc_.inventory.warehouse.effort_floor);
+  m.staff_period.assign(K, {});
+  m.staff_next.assign(w_.n_regions, 0);
+  m.region_last_inventory_days.assign(w_.n_regions, std::nan(""));
+  m.staff_last_vars.assign(K, {});
+  m.staff_last_total.assign(K, 0.0);
+  m.staff_last_base.assign(K, 0.0);
   rec_.rep_pay.assign(R, 0.0);
   rec_.rep_revenue.assign(R, 0.0);
   m.recompute_every = std::max<Tick>(1, Tick(std::llround(pol_.incentive->recompute_hours() / clock().tick_hours())));
@@ -146,6 +156,7 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   m.has_forecast.assign(S, false);
   m.on_order.assign(S, 0);
   m.arrivals.assign(size_t(clock().days() + sc_.inventory.lead_days + 1), std::vector<double>());
+  m.staff_due.assign(K > 0 ? m.arrivals.size() : 0, std::vector<uint32_t>());
   for (size_t g = 0; g < w_.n_regions; ++g)
     for (SkuId k = 0; k < w_.n_skus; ++k) {
       const size_t s = g * w_.n_skus + k;
@@ -290,6 +301,7 @@ void Engine::begin_day(int day) {
   measure_outcomes(day, false);
   interventions(t, day);
   poaching(t, day);
+  staff_due_today(day);  // last: today's replenishments (with zero lead time too) are all placed
 }
 
 void Engine::end_day(int day) {
@@ -389,11 +401,14 @@ void Engine::forecast_and_replenish(int day) {
       const double target = daily * cover + I.safety_factor * sigma;
       const double qty = std::floor(std::max(0.0, target - w_.stock[s] - m.on_order[s]));
       if (qty <= 0) continue;
-      if (I.lead_days == 0) { w_.stock[s] += qty; continue; }
       if (arrive >= m.arrivals.size()) continue;  // would arrive after the horizon
-      if (m.arrivals[arrive].empty()) m.arrivals[arrive].assign(S, 0.0);
-      m.arrivals[arrive][s] += qty;
+      // Without warehouse staff every order arrives after lead_days; with them it may be late.
+      const size_t when = size_t(assign_replenishment(s, day, I.lead_days, int64_t(day) << 16));
+      if (when == size_t(day)) { w_.stock[s] += qty; continue; }
       m.on_order[s] += qty;
+      if (when >= m.arrivals.size()) continue;  // late beyond the end of the run: it never arrives
+      if (m.arrivals[when].empty()) m.arrivals[when].assign(S, 0.0);
+      m.arrivals[when][s] += qty;
     }
   }
 }
@@ -1035,6 +1050,12 @@ void Engine::recompute_incentives() {
     // Effort follows the variable pay at stake per CNY (docs/model.md#incentive).
     m.effort[r] = floor + (1.0 - floor) * (1.0 - std::exp(-m.incentives[r].per_revenue / scale));
   }
+  // Warehouse staff: the same shape, on the bonus at stake in CNY (docs/model.md#warehouse).
+  const auto& W = sc_.inventory.warehouse;
+  for (uint32_t k = 0; k < w_.staff(); ++k) {
+    const double stake = pol_.incentive->staff_stake(staff_variables(k, true));
+    m.staff_effort[k] = W.effort_floor + (1.0 - W.effort_floor) * (1.0 - std::exp(-stake / W.effort_scale_cny));
+  }
   m.next_recompute = t + m.recompute_every;
 }
 
@@ -1097,6 +1118,10 @@ void Engine::pay(int day, bool final_period) {
     m.last_total[r] = st.total;
     m.has_last[r] = 1;
   }
+  if (w_.staff() > 0) pay_staff(last_day, t, label, days_in, month_len);
+  for (size_t g = 0; g < w_.n_regions; ++g)
+    m.region_last_inventory_days[g] =
+        m.region_cogs_sum[g] > 0 ? m.region_inventory_sum[g] / m.region_cogs_sum[g] : std::nan("");
   if (!final_period) attrition(day, totals);
   for (RepId r = 0; r < R; ++r) m.period[r] = {};
   std::fill(m.categories.begin(), m.categories.end(), 0u);
@@ -1106,6 +1131,98 @@ void Engine::pay(int day, bool final_period) {
   std::fill(m.region_cogs_sum.begin(), m.region_cogs_sum.end(), 0.0);
   m.period_days = 0;
   m.month_start_day = day;
+}
+
+// ---- warehouse staff (docs/model.md#warehouse, docs/incentives.md#collaboration-bonus) -----------
+
+int Engine::assign_replenishment(size_t series, int day, int lead_days, int64_t key, uint32_t* staff) {
+  if (w_.staff() == 0) return day + lead_days;
+  Impl& m = *m_;
+  // Round robin over the region's staff: deterministic, and the same share of the work for each.
+  const RegionId g = RegionId(series / w_.n_skus);
+  const uint32_t k = uint32_t(g * w_.staff_per_region + m.staff_next[g]);
+  m.staff_next[g] = uint32_t((m.staff_next[g] + 1) % w_.staff_per_region);
+  Rng rng(seed_, Purpose::Replenishment, series, key);
+  const double effort = m.staff_effort[k];
+  const bool on_time = rng.uniform() < double(w_.staff_reliability[k]) * effort;
+  const int late = on_time ? 0 : 1 + int(rng.poisson(sc_.inventory.warehouse.late_days_mean - 1.0));
+  StaffPeriodStats& ps = m.staff_period[k];
+  ++ps.assigned;
+  ps.effort_sum += effort;
+  // Counted in the period it is due in (staff_due_today), when whether it came on time is known.
+  const size_t due = size_t(day + lead_days);
+  if (due < m.staff_due.size()) m.staff_due[due].push_back(k << 1 | uint32_t(on_time));
+  if (staff) *staff = k;
+  return day + lead_days + late;
+}
+
+void Engine::staff_due_today(int day) {
+  Impl& m = *m_;
+  if (size_t(day) >= m.staff_due.size()) return;
+  DayRow& row = rec_.day(day);
+  for (uint32_t x : m.staff_due[size_t(day)]) {
+    StaffPeriodStats& ps = m.staff_period[x >> 1];
+    ++ps.replenishments;
+    ps.on_time += x & 1u;
+    ++row.replenishments_due;
+    row.replenishments_on_time += x & 1u;
+  }
+  std::vector<uint32_t>().swap(m.staff_due[size_t(day)]);
+}
+
+StaffVars Engine::staff_variables(uint32_t k, bool as_seen) const {
+  const Impl& m = *m_;
+  StaffVars x;
+  x.fill(std::nan(""));
+  const RegionId g = w_.staff_region[k];
+  if (as_seen && m.period_days == 0) x[kStaffRegionInventoryDays] = m.region_last_inventory_days[g];
+  else if (m.region_cogs_sum[g] > 0) x[kStaffRegionInventoryDays] = m.region_inventory_sum[g] / m.region_cogs_sum[g];
+  const StaffPeriodStats& ps = m.staff_period[k];
+  x[kStaffReplenishments] = ps.replenishments;
+  if (ps.replenishments > 0) x[kStaffOnTimeShare] = double(ps.on_time) / ps.replenishments;
+  return x;
+}
+
+// Each staff member's statement: the base salary and the plan's staff lines, explained like a rep's.
+void Engine::pay_staff(int last_day, Tick t, const std::string& label, double days_in, double month_len) {
+  Impl& m = *m_;
+  const double base =
+      std::round(sc_.inventory.warehouse.base_salary_month * std::min(1.0, days_in / month_len) * 100.0) / 100.0;
+  DayRow& row = rec_.day(last_day);
+  const bool has_last = m.month_index > 0;  // every staff member is paid every period
+  for (uint32_t k = 0; k < w_.staff(); ++k) {
+    const StaffVars x = staff_variables(k, false);
+    PayoutStatement st;
+    st.role = Payee::WarehouseStaff;
+    st.rep = kNone;
+    st.staff = k;
+    st.period = label;
+    st.lines.push_back({"base_salary", days_in, 0, base, fmt::format("fixed pay for {:.0f} of {:.0f} days", days_in, month_len)});
+    pol_.incentive->staff_lines(x, st.lines);
+    for (const auto& l : st.lines) st.total += l.amount;
+    for (size_t v = 0; v < kStaffVars; ++v) st.variables.push_back({std::string(kStaffVarNames[v]), x[v]});
+    if (has_last) {
+      st.has_previous = true;
+      st.previous_total = m.staff_last_total[k];
+      st.attribution = shapley_attribution(*pol_.incentive, m.staff_last_vars[k], x);
+      st.attribution.insert(st.attribution.begin(),
+                            Attribution{"base_salary", m.staff_last_base[k], base, base - m.staff_last_base[k]});
+      st.explanation = explain_change(st);
+    }
+    m.staff_last_base[k] = base;
+    m.staff_last_vars[k] = x;
+    m.staff_last_total[k] = st.total;
+    row.staff_pay += st.total;
+    row.collaboration_bonus += st.total - base;
+    const StaffPeriodStats& ps = m.staff_period[k];
+    rec_.warehouse.push_back({m.month_start_day, last_day, k, ps.assigned, ps.replenishments, ps.on_time,
+                              ps.replenishments - ps.on_time,
+                              ps.assigned ? float(ps.effort_sum / ps.assigned) : std::nanf(""),
+                              x[kStaffRegionInventoryDays], st.total - base, st.total});
+    rec_.event({t, kEvPayout, uint8_t(Payee::WarehouseStaff), 0, kNone, kNone, uint32_t(rec_.statements().size()), st.total});
+    rec_.statements().push_back(std::move(st));
+    m.staff_period[k] = {};
+  }
 }
 
 // Reps quit more when paid below their peers, and top performers more under activity-count
@@ -1179,7 +1296,14 @@ uint64_t Engine::state_hash() const {
   add(m_->poached_until);
   add(m_->order_hazard);
   add(m_->order_target);
-  for (const Kpi& k : kpis()) XXH64_update(h, &k.value, sizeof k.value);
+  // The warehouse KPIs only with warehouse staff: a scenario without them hashes as it did before
+  // they existed (tests/test_engine.cpp pins such a hash).
+  for (const Kpi& k : kpis()) {
+    const bool warehouse = k.name == "replenishment_on_time_share" || k.name == "collaboration_bonus" ||
+                           k.name == "warehouse_pay";
+    if (!warehouse || w_.staff() > 0) XXH64_update(h, &k.value, sizeof k.value);
+  }
+  if (w_.staff() > 0) add(m_->staff_effort);
   const uint64_t out = XXH64_digest(h);
   XXH64_freeState(h);
   return out;

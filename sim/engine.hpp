@@ -71,6 +71,12 @@ class Engine {
   void forecast_and_replenish(int day);
   void interventions(Tick t, int day);
   void pay(int day, bool final_period);
+  // Warehouse staff (docs/model.md#warehouse): who handles a replenishment of `series` ordered on `day`
+  // with `lead_days`, whether it is on time, and the day it arrives (day + lead_days when on time or
+  // without staff). `key` tells apart replenishments of one series on one day.
+  int assign_replenishment(size_t series, int day, int lead_days, int64_t key, uint32_t* staff = nullptr);
+  void staff_due_today(int day);
+  void pay_staff(int last_day, Tick t, const std::string& label, double days_in, double month_len);
   void recompute_incentives();
   void attrition(int day, const std::vector<double>& pay);
   // engine_support.cpp: what fired rules do, specialists and pushed material, demand cards, discounts, credit.
@@ -94,6 +100,10 @@ class Engine {
   PlanVars plan_variables(RepId r, Tick t, bool retention = true) const;
   // The same for every rep, with clv_index normalised over reps.
   std::vector<PlanVars> all_plan_variables(Tick t, bool retention = true) const;
+  // The variables the plan pays warehouse staff member k on, this period so far. With `as_seen`, the
+  // region's turnover is the one the staff member acts on: the last closed period's until a day of
+  // this one is complete (docs/model.md#warehouse).
+  StaffVars staff_variables(uint32_t k, bool as_seen) const;
  private:
 
   Scenario sc_;

@@ -131,6 +131,14 @@ struct Engine::Impl {
   int month_index = 0, period_days = 0;
   Tick next_recompute = 0, recompute_every = 1;
   bool plan_uses_retention = true;         // derived from the plan (not checkpointed: rebuilt with it)
+  // warehouse staff (docs/model.md#warehouse)
+  std::vector<double> staff_effort;                // per staff member: effort now
+  std::vector<StaffPeriodStats> staff_period;      // per staff member: this period
+  std::vector<uint32_t> staff_next;                // per region: whose turn the next replenishment is
+  std::vector<std::vector<uint32_t>> staff_due;    // [day]: (staff << 1 | on time) of replenishments due that day
+  std::vector<double> region_last_inventory_days;  // per region: turnover of the last closed period (NaN: none)
+  std::vector<StaffVars> staff_last_vars;          // per staff member: the variables of its previous statement
+  std::vector<double> staff_last_total, staff_last_base;
 };
 
 }  // namespace salesim

@@ -136,12 +136,20 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
       x.amount = float(qty);
       if (qty <= 0) break;
       const size_t arrive = size_t(day + s.lead_days);
-      if (s.lead_days == 0) {
-        w_.stock[series] += qty;
-      } else if (arrive < m.arrivals.size()) {
-        if (m.arrivals[arrive].empty()) m.arrivals[arrive].assign(w_.stock.size(), 0.0);
-        m.arrivals[arrive][series] += qty;
-        m.on_order[series] += qty;
+      if (arrive < m.arrivals.size()) {
+        // Handled by a warehouse staff member of the region, if there are any: it may come late.
+        uint32_t staff = kNone;
+        const size_t when = size_t(assign_replenishment(series, day, s.lead_days, (int64_t(day) << 16) + 1 + s.rule, &staff));
+        if (staff != kNone) x.staff = uint16_t(staff % w_.staff_per_region);
+        if (when == size_t(day)) {
+          w_.stock[series] += qty;
+        } else {
+          m.on_order[series] += qty;
+          if (when < m.arrivals.size()) {
+            if (m.arrivals[when].empty()) m.arrivals[when].assign(w_.stock.size(), 0.0);
+            m.arrivals[when][series] += qty;
+          }
+        }
       }
       x.done_day = day;
       break;

@@ -137,7 +137,9 @@ std::vector<std::string> InvariantChecker::check(const Engine& e, size_t limit, 
     for (const auto& l : s.lines) lines += l.amount;
     if (!std::isfinite(s.total) || std::abs(lines - s.total) > 1e-6 * std::max(1.0, std::abs(s.total)))
       r.fail("payout statement {} (rep {}, {}): total {} but its lines add up to {}", statements_seen_, s.rep, s.period, s.total, lines);
-    if (s.rep >= reps) r.fail("payout statement {} names rep {} of {}", statements_seen_, s.rep, reps);
+    if (s.role == Payee::Rep && s.rep >= reps) r.fail("payout statement {} names rep {} of {}", statements_seen_, s.rep, reps);
+    if (s.role == Payee::WarehouseStaff && s.staff >= e.world().staff())
+      r.fail("payout statement {} names warehouse staff member {} of {}", statements_seen_, s.staff, e.world().staff());
   }
 
   // KPIs: never infinite. NaN means "not defined yet" (a ratio with nothing to count: no forecast
@@ -147,12 +149,13 @@ std::vector<std::string> InvariantChecker::check(const Engine& e, size_t limit, 
     for (const Kpi& k : e.kpis()) {
       if (std::isinf(k.value)) r.fail("KPI {} is {}", k.name, k.value);
       // KPIs of mechanisms a scenario may not use are NaN for good when there is nothing to measure.
-      const bool optional = (k.name == "card_closure_rate" || k.name == "card_response_hours") &&
-                            e.recorder().pods.size() > 0 && [&] {
-                              for (const PodStats& p : e.recorder().pods)
-                                if (p.cards_raised > 0) return false;
-                              return true;
-                            }();
+      const bool optional = ((k.name == "card_closure_rate" || k.name == "card_response_hours") &&
+                             e.recorder().pods.size() > 0 && [&] {
+                               for (const PodStats& p : e.recorder().pods)
+                                 if (p.cards_raised > 0) return false;
+                               return true;
+                             }()) ||
+                            (k.name == "replenishment_on_time_share" && e.world().staff() == 0);
       if (std::isnan(k.value) && warm && !optional) r.fail("KPI {} is NaN after {} days", k.name, e.tick() / tpd);
     }
   return std::move(r.out);

@@ -48,6 +48,12 @@ json jnum(double x) { return std::isfinite(x) ? json(std::stod(fmt::format("{:.1
 std::string cnum(double x) { return std::isfinite(x) ? fmt::format("{:.10g}", x) : std::string(); }
 }  // namespace
 
+std::string staff_label(const Engine& e, uint32_t staff) {
+  const World& w = e.world();
+  if (staff >= w.staff()) return "";
+  return fmt::format("{}/{}", e.scenario().regions[w.staff_region[staff]].name, staff % w.staff_per_region);
+}
+
 json summary_json(const Engine& e) {
   json kpis = json::object(), units = json::object();
   for (const Kpi& k : e.kpis()) {
@@ -68,6 +74,7 @@ json summary_json(const Engine& e) {
               {"tick_hours", e.clock().tick_hours()},
               {"reps", e.world().reps()},
               {"accounts", e.world().accounts()},
+              {"warehouse_staff", e.world().staff()},
               {"policies", {{"demand", e.scenario().demand.model},
                             {"rep_behaviour", e.scenario().rep_behaviour.model},
                             {"forecast", e.scenario().forecast.model},
@@ -85,7 +92,7 @@ std::string timeseries_csv(const Engine& e) {
       "date,day,revenue,gross_profit,orders,visits,valid_visits,invalid_visit_rate,customers,first_orders,"
       "adoptions,churned,inventory_value,stockout_lines,lost_revenue,payouts,suggestions,accepted,degraded,"
       "forecast_mape,engaged,forecast_units,actual_units,cards_raised,cards_answered,discount_given,bad_debt,"
-      "credit_blocked_orders\n";
+      "credit_blocked_orders,replenishments_due,replenishments_on_time,staff_pay,collaboration_bonus\n";
   const auto& days = e.recorder().days();
   for (size_t d = 0; d < days.size(); ++d) {
     const DayRow& r = days[d];
@@ -97,9 +104,10 @@ std::string timeseries_csv(const Engine& e) {
                    cnum(r.inventory_value), r.short_lines, cnum(r.lost_revenue), cnum(r.payouts), r.suggestions,
                    r.accepted, r.degraded, cnum(mape));
     const bool bucket = r.forecast_units > 0 || r.actual_units > 0;
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{}\n", r.engaged,
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{}\n", r.engaged,
                    bucket ? cnum(r.forecast_units) : std::string(), bucket ? cnum(r.actual_units) : std::string(),
-                   r.cards_raised, r.cards_answered, cnum(r.discount_given), cnum(r.bad_debt), r.credit_blocked_orders);
+                   r.cards_raised, r.cards_answered, cnum(r.discount_given), cnum(r.bad_debt), r.credit_blocked_orders,
+                   r.replenishments_due, r.replenishments_on_time, cnum(r.staff_pay), cnum(r.collaboration_bonus));
   }
   return out;
 }
@@ -111,7 +119,10 @@ std::string assignee_label(const Engine& e, const InterventionRecord& x) {
     case kToPod: return fmt::format("pod:{}/{}", w.rep_pod[x.rep], kSpecialistRoleNames[x.role % 3]);
     case kToCentral: return fmt::format("central:{}", kSpecialistRoleNames[x.role % 3]);
     case kToManager: return fmt::format("manager:{}", e.scenario().regions[w.acct_region[x.account]].name);
-    case kToWarehouse: return "warehouse";
+    case kToWarehouse:  // with warehouse staff: the one who handled the replenishment
+      return x.staff == 0xFFFF || w.staff_per_region == 0 || x.series == kNone
+                 ? std::string("warehouse")
+                 : "warehouse:" + staff_label(e, uint32_t(x.series / w.n_skus * w.staff_per_region + x.staff));
     case kToDigital: return "digital";
   }
   return "";
@@ -197,6 +208,8 @@ std::string events_csv(const Engine& e) {
         break;
       case kEvPayout:
         detail = e.recorder().statements()[ev.detail].period;
+        if (ev.a == uint8_t(Payee::WarehouseStaff))
+          subject = "warehouse:" + staff_label(e, e.recorder().statements()[ev.detail].staff);
         value = cnum(ev.value);
         break;
       case kEvStockout:
@@ -224,13 +237,18 @@ std::string events_csv(const Engine& e) {
 }
 
 std::string payouts_csv(const Engine& e) {
-  std::string out = "period,rep,item,basis,rate,amount,explanation\n";
+  // role and staff come last so readers of the first seven columns keep working; a warehouse staff
+  // member's rows have an empty rep and staff = REGION/K.
+  std::string out = "period,rep,item,basis,rate,amount,explanation,role,staff\n";
   for (const auto& st : e.recorder().statements()) {
+    const bool rep = st.role == Payee::Rep;
+    const std::string who = rep ? std::to_string(st.rep) : std::string();
+    const std::string tail = fmt::format("{},{}", kPayeeNames[size_t(st.role)], rep ? std::string() : staff_label(e, st.staff));
     for (const auto& l : st.lines)
-      fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{:.2f},\"{}\"\n", st.period, st.rep, l.item,
-                     cnum(l.basis), cnum(l.rate), l.amount, l.explanation);
-    fmt::format_to(std::back_inserter(out), "{},{},total,,,{:.2f},\"sum of the lines above\"\n", st.period, st.rep,
-                   st.total);
+      fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{:.2f},\"{}\",{}\n", st.period, who, l.item,
+                     cnum(l.basis), cnum(l.rate), l.amount, l.explanation, tail);
+    fmt::format_to(std::back_inserter(out), "{},{},total,,,{:.2f},\"sum of the lines above\",{}\n", st.period, who,
+                   st.total, tail);
   }
   return out;
 }
@@ -245,7 +263,14 @@ std::string statements_jsonl(const Engine& e) {
     for (const auto& [k, v] : st.variables) vars[k] = jnum(v);
     for (const auto& a : st.attribution)
       attribution.push_back({{"variable", a.variable}, {"from", jnum(a.from)}, {"to", jnum(a.to)}, {"amount", jnum(a.amount)}});
-    json j = {{"rep", st.rep}, {"period", st.period}, {"total", jnum(st.total)}, {"lines", lines}, {"variables", vars}};
+    json j = {{"role", kPayeeNames[size_t(st.role)]}, {"period", st.period}, {"total", jnum(st.total)}, {"lines", lines},
+              {"variables", vars}};
+    if (st.role == Payee::Rep) {
+      j["rep"] = st.rep;
+    } else {  // no "rep" key: readers that select by rep id never match a staff member
+      j["staff"] = staff_label(e, st.staff);
+      j["region"] = e.scenario().regions[e.world().staff_region[st.staff]].name;
+    }
     if (st.has_previous) {
       j["previous_total"] = jnum(st.previous_total);
       j["change"] = jnum(st.total - st.previous_total);
@@ -253,6 +278,22 @@ std::string statements_jsonl(const Engine& e) {
       j["explanation"] = st.explanation;
     }
     out += j.dump() + "\n";
+  }
+  return out;
+}
+
+std::string warehouse_csv(const Engine& e) {
+  std::string out =
+      "period,staff,region,reliability,effort,assigned,replenishments,on_time,late,on_time_share,"
+      "region_inventory_days,collaboration_bonus,total_pay\n";
+  const World& w = e.world();
+  for (const StaffMonth& x : e.recorder().warehouse) {
+    const Date d = e.clock().date_of_day(x.last_day);
+    fmt::format_to(std::back_inserter(out), "{:04}-{:02},\"{}\",\"{}\",{},{},{},{},{},{},{},{},{:.2f},{:.2f}\n", d.year,
+                   d.month, staff_label(e, x.staff), e.scenario().regions[w.staff_region[x.staff]].name,
+                   cnum(w.staff_reliability[x.staff]), cnum(x.effort), x.assigned, x.replenishments, x.on_time, x.late,
+                   x.replenishments ? cnum(double(x.on_time) / x.replenishments) : std::string(),
+                   cnum(x.region_inventory_days), x.bonus, x.total);
   }
   return out;
 }
@@ -268,6 +309,7 @@ void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& i
   write_file_atomic(dir + "/statements.jsonl", statements_jsonl(e));
   write_file_atomic(dir + "/interventions.csv", interventions_csv(e));
   write_file_atomic(dir + "/pods.csv", pods_csv(e));
+  write_file_atomic(dir + "/warehouse.csv", warehouse_csv(e));
   json manifest = {{"version", kVersion},
                    {"scenario_file", e.scenario().source},
                    {"scenario_hash", fmt::format("{:016x}", e.scenario().hash)},
@@ -276,7 +318,7 @@ void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& i
                    {"wall_seconds", info.wall_seconds},
                    {"command", info.command},
                    {"files", {"summary.json", "timeseries.csv", "events.csv", "payouts.csv", "statements.jsonl",
-                              "interventions.csv", "pods.csv"}}};
+                              "interventions.csv", "pods.csv", "warehouse.csv"}}};
   write_file_atomic(dir + "/manifest.json", manifest.dump(2) + "\n");
   // summary.json last: its presence means the run's files are complete.
   write_file_atomic(dir + "/summary.json", summary_json(e).dump(2) + "\n");

@@ -25,10 +25,15 @@ std::string assignee_label(const Engine& e, const InterventionRecord& x);
 std::string interventions_csv(const Engine& e);
 // One row per pod (or team): revenue, margin, discounts, deals, demand cards (docs/pods.md#kpis).
 std::string pods_csv(const Engine& e);
+// A warehouse staff member's name, REGION/K (docs/model.md#warehouse); "" for an id out of range.
+std::string staff_label(const Engine& e, uint32_t staff);
+// One row per warehouse staff member and pay period: replenishments, on time, late, effort, bonus
+// (docs/outputs.md#warehouse-csv). Only a header without warehouse staff.
+std::string warehouse_csv(const Engine& e);
 
 struct RunInfo { double wall_seconds = 0; std::string command; };
 // Writes summary.json, timeseries.csv, events.csv, payouts.csv, statements.jsonl, interventions.csv,
-// pods.csv and manifest.json into dir.
+// pods.csv, warehouse.csv and manifest.json into dir.
 void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& info);
 
 extern const char* const kVersion;

@@ -114,10 +114,29 @@ struct RepPeriodStats {
   uint64_t category_hits = 0, ordering_accounts = 0;  // for cross-category synergy
 };
 
+// What a plan may pay a region's warehouse staff on, per staff member and calendar month
+// (docs/incentives.md#collaboration-bonus): the region's inventory turnover in days, and the staff
+// member's replenishments due in the month and the share of them that arrived on time.
+enum StaffVar : uint8_t { kStaffRegionInventoryDays, kStaffOnTimeShare, kStaffReplenishments, kStaffVars };
+constexpr std::array<std::string_view, kStaffVars> kStaffVarNames = {"region_inventory_days", "on_time_share",
+                                                                     "replenishments"};
+using StaffVars = std::array<double, kStaffVars>;  // NaN where not measurable (no replenishment due)
+
+struct StaffPeriodStats {
+  uint32_t assigned = 0;                      // replenishments handed to the staff member this period
+  uint32_t replenishments = 0, on_time = 0;   // replenishments due this period, and those that arrived on time
+  double effort_sum = 0;                      // effort at each assignment, summed
+};
+
 struct PayoutLine { std::string item; double basis = 0, rate = 0, amount = 0; std::string explanation; };
 struct Attribution { std::string variable; double from = 0, to = 0, amount = 0; };
+// Who a statement pays: a rep (`rep`), or a warehouse staff member (`staff`, World::staff_region).
+enum class Payee : uint8_t { Rep, WarehouseStaff };
+constexpr std::array<std::string_view, 2> kPayeeNames = {"rep", "warehouse"};
 struct PayoutStatement {
-  RepId rep = 0;
+  Payee role = Payee::Rep;
+  RepId rep = 0;                         // kNone for warehouse staff
+  uint32_t staff = kNone;                // the staff member, for warehouse staff
   std::string period;                    // "YYYY-MM"
   std::vector<PayoutLine> lines;
   double total = 0;                      // sum of lines' amounts, by construction
@@ -164,6 +183,13 @@ class IncentivePlan {
   virtual PlanSignals signals(const PlanVars& x) const = 0;
   // How often the engine recomputes signals (dynamic plans: hours; others daily).
   virtual double recompute_hours() const { return 24.0; }
+  // Warehouse staff (docs/incentives.md#collaboration-bonus): the variables their pay depends on,
+  // their variable pay lines (base salary excluded) as a pure function of them, and the bonus a staff
+  // member stands to earn this month by replenishing on time, as the staff member sees it from `x`
+  // (the region's turnover so far). The defaults: a plan that pays staff nothing variable.
+  virtual std::vector<StaffVar> staff_uses() const { return {}; }
+  virtual void staff_lines(const StaffVars& x, std::vector<PayoutLine>& out) const { (void)x; (void)out; }
+  virtual double staff_stake(const StaffVars& x) const { (void)x; return 0.0; }
   // Checkpoints (sim/checkpoint.hpp): state kept between calls, if any. Throw CheckpointError on a
   // mismatch. The defaults suit a policy without such state.
   virtual void save(ArchiveWriter& out) const { (void)out; }

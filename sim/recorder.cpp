@@ -65,6 +65,8 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
     t.forecast_ape_sum += d.forecast_ape_sum; t.forecast_cells += d.forecast_cells;
     t.cards_raised += d.cards_raised; t.cards_answered += d.cards_answered; t.discounts += d.discounts;
     t.credit_blocked_orders += d.credit_blocked_orders; t.poached += d.poached; t.poaching_complaints += d.poaching_complaints; t.bad_debt += d.bad_debt; t.discount_given += d.discount_given;
+    t.replenishments_due += d.replenishments_due; t.replenishments_on_time += d.replenishments_on_time;
+    t.staff_pay += d.staff_pay; t.collaboration_bonus += d.collaboration_bonus;
     customer_days += d.customers;
   }
   const double n_days = double(rows.size());
@@ -124,8 +126,8 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
       {"stockout_rate", ratio(double(t.short_lines), double(t.lines)), "share", "Share of order lines not shipped in full."},
       {"lost_revenue", t.lost_revenue, "CNY", "Revenue lost to stock-outs."},
       {"payouts", t.payouts, "CNY", "Total pay to reps (all statement lines)."},
-      {"cost_of_sales_ratio", ratio(t.payouts + visit_cost + specialist_cost, t.revenue), "share",
-       "(rep pay + visit cost + pod specialists' cost) / revenue."},
+      {"cost_of_sales_ratio", ratio(t.payouts + visit_cost + specialist_cost + t.collaboration_bonus, t.revenue), "share",
+       "(rep pay + visit cost + pod specialists' cost + warehouse collaboration bonus) / revenue."},
       {"payout_gini", gini(rep_pay), "index", "Gini coefficient of total pay across reps (0 = equal)."},
       {"rep_attrition_rate", ratio(double(rep_quits), double(reps) * n_days / 365.25), "share",
        "Reps who quit per rep per year."},
@@ -149,6 +151,13 @@ std::vector<Kpi> Recorder::kpis(size_t reps, double cost_per_visit, const std::v
       {"visit_quality", ratio(visit_quality_sum, double(visit_quality_n)), "score",
        "Mean composite of a valid visit's sub-dimensions: needs discovery, objection handling, decision-chain influence (0-1)."},
       {"specialist_cost", specialist_cost, "CNY", "Cost of the pods' specialists (presales, customer success, analysts)."},
+      // Warehouse staff (docs/model.md#warehouse). Last in the list: Engine::state_hash leaves them out
+      // of scenarios without staff, so adding them did not move the pinned hashes.
+      {"replenishment_on_time_share", ratio(double(t.replenishments_on_time), double(t.replenishments_due)), "share",
+       "Share of replenishments due that arrived on time (after lead_days), over warehouse staff (docs/model.md#warehouse)."},
+      {"collaboration_bonus", t.collaboration_bonus, "CNY",
+       "Collaboration bonus paid to warehouse staff (docs/incentives.md#collaboration-bonus); counted in cost_of_sales_ratio."},
+      {"warehouse_pay", t.staff_pay, "CNY", "Total pay to warehouse staff: base salary and collaboration bonus."},
   };
 }
 

@@ -16,7 +16,8 @@ namespace salesim {
 struct Event {
   Tick tick;
   EventKind kind;
-  uint8_t a, b;        // touch: action, valid; order: lines, first; stage: from, to; intervention: status
+  uint8_t a, b;        // touch: action, valid; order: lines, first; stage: from, to; intervention: status;
+                       // payout: Payee (0 rep, 1 warehouse staff)
   RepId rep;
   AccountId account;
   uint32_t detail;     // touch: contact; intervention: rule; stockout: sku; payout: statement index
@@ -43,6 +44,7 @@ struct InterventionRecord {
   uint32_t series = kNone;
   float amount = 0;            // replenish: units ordered
   uint16_t rule = 0;
+  uint16_t staff = 0xFFFF;     // replenish: the warehouse staff member (K of REGION/K) who handled it; 0xFFFF: none
   ThenKind kind = ThenKind::Task;
   uint8_t status = kFired;     // final status: accepted+done, ignored, degraded(+done), expired, applied
   bool degraded = false;
@@ -51,6 +53,7 @@ struct InterventionRecord {
   uint8_t stage_before = 0, stage_after = 255;  // 255: not measured
   int8_t ordered = -1;         // ordered within outcome_days (-1: not measured, the run ended first)
 };
+static_assert(sizeof(InterventionRecord) == 36, "kept compact: a large run logs millions of intervention records");
 
 // Per pod, over the run (pods.csv, docs/pods.md#kpis).
 struct PodStats {
@@ -76,6 +79,21 @@ struct DayRow {
   uint32_t cards_raised = 0, cards_answered = 0, discounts = 0, credit_blocked_orders = 0;
   double bad_debt = 0, discount_given = 0;      // CNY
   uint32_t poached = 0, poaching_complaints = 0;
+  // Warehouse staff (docs/model.md#warehouse): replenishments due today and those on time; staff pay and
+  // its collaboration bonus on the last day of each pay period.
+  uint32_t replenishments_due = 0, replenishments_on_time = 0;
+  double staff_pay = 0, collaboration_bonus = 0;
+};
+
+// One warehouse staff member's month (warehouse.csv, docs/outputs.md#warehouse-csv).
+struct StaffMonth {
+  int32_t first_day = 0, last_day = 0;  // the pay period
+  uint32_t staff = 0;
+  uint32_t assigned = 0;                // replenishments handed to the staff member in the period
+  uint32_t replenishments = 0, on_time = 0, late = 0;  // due in the period
+  float effort = 0;                     // mean effort over the replenishments handed over (NaN: none)
+  double region_inventory_days = 0;     // the region's turnover in the period (NaN: nothing sold)
+  double bonus = 0, total = 0;          // the statement's variable pay and total, CNY
 };
 
 struct Kpi { std::string name; double value; std::string unit; std::string description; };
@@ -120,6 +138,7 @@ class Recorder {
   uint64_t visit_quality_n = 0;
   ChunkedVector<InterventionRecord> interventions;  // millions in a large run: no reallocation copies
   std::vector<PodStats> pods;
+  std::vector<StaffMonth> warehouse;  // per warehouse staff member and pay period, in period order
 
   // KPIs over the whole run; definitions in docs/model.md#kpis.
   // rep_region: region of each rep, for the regional variance of output.

@@ -12,6 +12,7 @@ enum class Purpose : uint32_t {
   Signals, Order, Basket, Touch, Plan, Journey, Churn, Trial,
   Forecast, Intervention, Incentive, Acceptance,
   Credit, Cards, Discount, VisitDimensions, Specialist, Poaching,
+  StaffTraits, Replenishment,  // warehouse staff (docs/model.md#warehouse); new purposes go last
 };
 
 // SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer that passes BigCrush.

@@ -259,7 +259,12 @@ Scenario build(const json& d, const std::string& source) {
   s.signals = {g["weather_persistence"], g["weather_volatility"], g["competitor_promos_per_year"],
                g["competitor_promo_days"], g["competitor_depth_min"], g["competitor_depth_max"]};
   const auto& inv = d["inventory"];
-  s.inventory = {inv["lead_days"], inv["review_days"], inv["safety_factor"], inv["initial_cover_days"]};
+  s.inventory = {inv["lead_days"], inv["review_days"], inv["safety_factor"], inv["initial_cover_days"], {}};
+  {
+    const auto& W = inv["warehouse"];
+    s.inventory.warehouse = {W["staff_per_region"], W["reliability_mean"], W["reliability_sd"], W["late_days_mean"],
+                             W["effort_floor"], W["effort_scale_cny"], W["base_salary_cny_month"]};
+  }
   const auto& op = d["order_processing"];
   s.order_processing = {op["entry_delay_hours"], op["batch_hour"], op["lag_office_days"], op["mode"] == "automatic"};
   auto choice = [&](const char* family) { return PolicyChoice{d[family]["model"], d[family]}; };

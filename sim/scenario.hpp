@@ -57,7 +57,17 @@ struct SignalsSpec {
   int competitor_promo_days = 10;
   double competitor_depth_min = 0.05, competitor_depth_max = 0.15;
 };
-struct InventorySpec { int lead_days = 7, review_days = 7; double safety_factor = 1.65, initial_cover_days = 21; };
+// Warehouse staff who handle each region's replenishments (docs/model.md#warehouse); 0 staff: not modelled.
+struct WarehouseSpec {
+  int staff_per_region = 0;
+  double reliability_mean = 0.985, reliability_sd = 0.01, late_days_mean = 3;
+  double effort_floor = 0.9, effort_scale_cny = 250, base_salary_month = 5000;
+};
+struct InventorySpec {
+  int lead_days = 7, review_days = 7;
+  double safety_factor = 1.65, initial_cover_days = 21;
+  WarehouseSpec warehouse;
+};
 struct OrderProcessingSpec { double entry_delay_hours = 6; int batch_hour = 17, lag_office_days = 2; bool automatic = false; };
 struct CircuitBreakerSpec {
   bool enabled = true;

@@ -181,6 +181,17 @@ World build_world(const Scenario& sc, uint64_t seed) {
   for (RepId r = 0; r < R; ++r) boost::add_edge(r, R + w.rep_pod[r], w.graph.org);
   for (PodId p = 0; p < w.pods(); ++p) boost::add_edge(R + p, R + w.pods() + w.pod_region[p], w.graph.org);
 
+  // Warehouse staff: a reliability each, drawn from their own stream (so turning staff on leaves
+  // every other draw of the world as it was).
+  const auto& W = sc.inventory.warehouse;
+  w.staff_per_region = size_t(W.staff_per_region);
+  for (size_t g = 0; g < w.n_regions; ++g)
+    for (size_t k = 0; k < w.staff_per_region; ++k) {
+      Rng rng(seed, Purpose::StaffTraits, w.staff(), 0);
+      w.staff_region.push_back(RegionId(g));
+      w.staff_reliability.push_back(float(std::clamp(rng.normal(W.reliability_mean, W.reliability_sd), 0.0, 1.0)));
+    }
+
   w.stock.assign(w.n_regions * w.n_skus, 0.0);
   w.pod_specialists.assign(w.pods(), uint32_t(sc.pods.specialists()));
   const size_t A = w.accounts();

@@ -47,6 +47,10 @@ struct World {
   std::vector<float> role_availability;  // per role, normalised within nothing: relative weights
   std::vector<double> sku_price, sku_cost, sku_cum_popularity;  // cumulative, normalised to 1
   std::vector<uint8_t> sku_category, sku_new;  // category index (by first appearance), new-product flag
+  // Warehouse staff (docs/model.md#warehouse): staff k of region g is staff_per_region * g + k.
+  size_t staff_per_region = 0;
+  std::vector<RegionId> staff_region;
+  std::vector<float> staff_reliability;  // 0..1: chance of an on-time replenishment at full effort
 
   DecisionGraph graph;
 
@@ -67,6 +71,7 @@ struct World {
   size_t accounts() const { return acct_rep.size(); }
   size_t contacts() const { return contact_account.size(); }
   size_t pods() const { return pod_region.size(); }
+  size_t staff() const { return staff_region.size(); }
   double stock_at(RegionId g, SkuId k) const { return stock[size_t(g) * n_skus + k]; }
 
   // The most influential contact of an account not touched within `window` ticks; the most

@@ -53,7 +53,7 @@ struct Outputs {
 Outputs outputs(const Engine& e) {
   return {e.state_hash(),
           {summary_json(e).dump(2), timeseries_csv(e), events_csv(e), payouts_csv(e), statements_jsonl(e),
-           interventions_csv(e), pods_csv(e)}};
+           interventions_csv(e), pods_csv(e), warehouse_csv(e)}};
 }
 
 std::string checkpoint_at(const Scenario& sc, int day, int threads) {
@@ -122,6 +122,25 @@ TEST_CASE("resuming works with incentive-driven reps on the dynamic plan, and mi
   const Outputs resumed = outputs(*r);
   CHECK(resumed.hash == whole.hash);
   CHECK(resumed.files == whole.files);
+}
+
+TEST_CASE("resuming works with warehouse staff, the collaboration bonus and rule replenishments", "[checkpoint][warehouse]") {
+  // The slow-turning warehouse scenario made small, with a stock rule whose replenishments staff handle too.
+  const std::string stock_rule = R"([{"name": "safety stock", "scope": "stock", "cooldown_days": 3,
+      "when": [{"metric": "stock_cover_days", "op": "<", "value": 5}],
+      "then": [{"kind": "replenish", "cover_days": 10, "lead_days": 2}]}])";
+  const Scenario sc = load("scenarios/fmcg-warehouse.json",
+                           {{"/clock/days", "130"}, {"/reps/count", "20"}, {"/accounts/per_rep", "40"},
+                            {"/interventions/rules", stock_rule},
+                            {"/recorder/events", R"(["order", "stage", "intervention", "payout", "stockout", "rep_quit"])"}});
+  auto whole = run(sc, 1);
+  // The warehouse state is exercised: staff paid a bonus, some replenishments late, rule replenishments assigned.
+  CHECK(kpi(*whole, "collaboration_bonus") > 0);
+  CHECK(kpi(*whole, "replenishment_on_time_share") < 1.0);
+  size_t assigned = 0;
+  for (const InterventionRecord& x : whole->recorder().interventions) assigned += x.staff != 0xFFFF;
+  CHECK(assigned > 0);
+  check_resume(sc, 47, {{1, 2}, {2, 1}});  // day 47: mid-month, replenishments in flight
 }
 
 TEST_CASE("a checkpoint of another scenario, seed or format, truncated or corrupt is refused", "[checkpoint]") {
