@@ -10,6 +10,7 @@
 #include "helpers.hpp"
 #include "models/registry.hpp"
 #include "sim/attribution.hpp"
+#include "sim/invariants.hpp"
 #include "sim/output.hpp"
 
 using namespace salesim;
@@ -201,6 +202,10 @@ TEST_CASE("every staff statement of a run is paid by the rule and explains its c
                                   Catch::Contains(",,collaboration_bonus,") && Catch::Contains(",warehouse,Hefei/1\n"));
   CHECK_THAT(statements_jsonl(*e), Catch::Contains(R"("role":"warehouse")") && Catch::Contains(R"("staff":"Shanghai/0")"));
   CHECK_THAT(events_csv(*e), Catch::Contains("warehouse:Nanjing/1"));
+  // The invariant checker knows staff statements and the on-time KPI.
+  const auto problems = check_invariants(*e);
+  INFO((problems.empty() ? std::string() : problems.front()));
+  CHECK(problems.empty());
 }
 
 TEST_CASE("replenishments go to the region's staff in turn; each is due, then on time or late", "[warehouse]") {

@@ -9,7 +9,7 @@ TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 source "$(dirname "$0")/lib/expect.bash"
 SC="$SRC/scenarios/default.json"
 SETS=(--set /clock/days=40 --set /credit/late_share=0.1 --set /pods/cards/rate=0.05)
-FILES="summary.json timeseries.csv events.csv payouts.csv statements.jsonl interventions.csv pods.csv"
+FILES="summary.json timeseries.csv events.csv payouts.csv statements.jsonl interventions.csv pods.csv warehouse.csv"
 
 expect 0 "wrote" "$BIN" run "$SC" "${SETS[@]}" --threads 1 --quiet --out "$TMP/whole"
 expect 0 "wrote" "$BIN" run "$SC" "${SETS[@]}" --threads 1 --quiet --out "$TMP/ck" --checkpoint-every 10
