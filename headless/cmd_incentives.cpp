@@ -106,7 +106,7 @@ int compare(const CompareOptions& o) {
     table += "\n";
   }
   table += fmt::format("\nMean ± half-width of the 95% confidence interval over {} replications (seeds shared "
-                       "across plans). Cross-region poaching is not modelled yet.\n", N);
+                       "across plans); poaching counts only when the scenario turns it on (/reps/poaching).\n", N);
   write_file_atomic(o.out_dir + "/compare_runs.csv", runs_csv);
   write_file_atomic(o.out_dir + "/compare_summary.csv", summary);
   write_file_atomic(o.out_dir + "/compare.md", table);
