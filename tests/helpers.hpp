@@ -38,6 +38,21 @@ inline double kpi(const Engine& e, const std::string& name) {
   return 0;
 }
 
+// A payout statement is consistent: its lines add up to its total, and (if it has a previous period)
+// its attribution adds up to the change within a cent and it is explained. Returns whether it had a
+// previous period to explain against.
+inline bool check_statement_adds_up(const PayoutStatement& st) {
+  double lines = 0;
+  for (const auto& l : st.lines) lines += l.amount;
+  REQUIRE(lines == Approx(st.total).margin(1e-6));
+  if (!st.has_previous) return false;
+  double sum = 0;
+  for (const auto& a : st.attribution) sum += a.amount;
+  REQUIRE(sum == Approx(st.total - st.previous_total).margin(0.01));
+  CHECK(!st.explanation.empty());
+  return true;
+}
+
 // Problems of loading a JSON text (with the default scenario's required content merged in).
 inline std::vector<Problem> problems_of(const std::string& json_text) {
   return load_scenario_text(json_text, "test.json").problems;
