@@ -23,6 +23,22 @@ void ordered_scan(long n, int threads, std::vector<std::vector<T>>& chunks, Body
   }
 }
 
+// The same over blocks: body(lo, hi, list) for consecutive ranges [lo, hi) of at most `block` indices
+// (a loop the compiler can vectorise inside one block, then a scalar pass over what it found).
+template <class T, class Body>
+void ordered_block_scan(long n, int threads, long block, std::vector<std::vector<T>>& chunks, Body&& body) {
+  const int nt_max = std::max(1, threads);
+  chunks.resize(size_t(nt_max));
+  for (auto& c : chunks) c.clear();
+#pragma omp parallel num_threads(nt_max)
+  {
+    const long nt = omp_get_num_threads(), me = omp_get_thread_num();
+    std::vector<T>& mine = chunks[size_t(me)];
+    const long end = n * (me + 1) / nt;
+    for (long lo = n * me / nt; lo < end; lo += block) body(lo, std::min(end, lo + block), mine);
+  }
+}
+
 template <class T, class F>
 void for_each_in_order(const std::vector<std::vector<T>>& chunks, F&& f) {
   for (const auto& c : chunks)
