@@ -23,12 +23,18 @@ class PoissonTable {
   uint32_t draw(Rng& rng) const {
     if (!tabled_) return rng.poisson(mean_);
     const double u = rng.uniform();
+    // The first k with cdf[k] >= u. The cdf never decreases, so the entries below u are a prefix: count
+    // them over the first kFast entries without branches (a data-dependent loop exit mispredicts about
+    // once per draw), and walk on only when all of those are below u.
     uint32_t k = 0;
+    for (uint32_t j = 0; j < kFast; ++j) k += cdf_[j] < u;
+    if (k < kFast) return k;
     while (u > cdf_[k] && k < 200) ++k;
     return k;
   }
 
  private:
+  static constexpr uint32_t kFast = 16;
   double mean_ = 0;
   bool tabled_ = false;
   std::array<double, 201> cdf_{};
@@ -78,7 +84,11 @@ class SeasonalPoisson final : public DemandModel {
       // upper_bound(cum, cum + n, u), started from a guide table (Chen and Asau 1974): the same index.
       const double u = rng.uniform();
       size_t k;
-      if (guided) {
+      if (n <= kCountUpTo) {
+        // Small catalogues: count the entries <= u without branches (the same index).
+        k = 0;
+        for (size_t j = 0; j < n; ++j) k += cum[j] <= u;
+      } else if (guided) {
         k = guide_[size_t(u * double(kGuide))];
         while (k < n && cum[k] <= u) ++k;
         while (k > 0 && cum[k - 1] > u) --k;
@@ -105,6 +115,7 @@ class SeasonalPoisson final : public DemandModel {
 
  private:
   static constexpr size_t kGuide = 256;
+  static constexpr size_t kCountUpTo = 32;
   PoissonTable lines_cdf_, qty_cdf_;
   std::vector<uint32_t> guide_;  // [j]: upper_bound of j / kGuide in the world's cumulative popularity
   double orders_per_day_, lines_, qty_, amplitude_, discount_, weather_effect_, promo_effect_, exp_lines_, exp_qty_;

@@ -209,26 +209,41 @@ TEST_CASE("baskets have at least one line and the expected size", "[models][dema
   CHECK(expected == Approx(2.5 * 2.8));
 }
 
-TEST_CASE("the SKU guide table draws exactly the SKUs a binary search draws", "[models][demand]") {
-  const Scenario sc = short_default(10);
+TEST_CASE("basket draws are exactly Poisson inversion and a binary search over SKU popularity", "[models][demand]") {
+  // The basket takes shortcuts (branch-free counts over the CDFs, a guide table for large catalogues);
+  // each must give the index the textbook draw gives from the same stream.
+  Scenario sc = short_default(10);
+  const auto n_skus = GENERATE(size_t(0), size_t(80));  // 0: the scenario's own 18 SKUs; 80: the guide-table path
+  if (n_skus > 0) {
+    const auto base = sc.skus;
+    sc.skus.clear();
+    for (size_t k = 0; k < n_skus; ++k) {
+      auto sku = base[k % base.size()];
+      sku.name += " #" + std::to_string(k);
+      sku.popularity = 0.2 + double((k * 37) % 11);
+      sc.skus.push_back(sku);
+    }
+  }
   World w = build_world(sc, sc.seed);
-  auto plain = models::make_seasonal_poisson(sc);   // no init(): binary search
-  auto guided = models::make_seasonal_poisson(sc);
-  guided->init(w);
-  std::vector<OrderLine> a, b;
+  auto d = models::make_seasonal_poisson(sc);
+  d->init(w);
+  const double lines_mean = double(sc.demand.params["lines_per_order"]) - 1.0;
+  const double qty_mean = double(sc.demand.params["qty_per_line"]) - 1.0;
+  const double* cum = w.sku_cum_popularity.data();
+  std::vector<OrderLine> got;
   size_t lines = 0;
   for (int i = 0; i < 50000; ++i) {
-    a.clear();
-    b.clear();
+    got.clear();
     Rng r1(7, Purpose::Basket, uint64_t(i), 0), r2(7, Purpose::Basket, uint64_t(i), 0);
-    plain->basket(w, 0, r1, a);
-    guided->basket(w, 0, r2, b);
-    REQUIRE(a.size() == b.size());
-    for (size_t k = 0; k < a.size(); ++k) {
-      REQUIRE(a[k].sku == b[k].sku);
-      REQUIRE(a[k].qty == b[k].qty);
+    d->basket(w, 0, r1, got);
+    const uint32_t n = 1 + r2.poisson(lines_mean);
+    REQUIRE(got.size() == n);
+    for (uint32_t k = 0; k < n; ++k) {
+      const size_t sku = std::min<size_t>(w.n_skus - 1, size_t(std::upper_bound(cum, cum + w.n_skus, r2.uniform()) - cum));
+      REQUIRE(got[k].sku == sku);
+      REQUIRE(got[k].qty == 1 + r2.poisson(qty_mean));
     }
-    lines += a.size();
+    lines += n;
   }
   CHECK(lines > 100000);
 }
