@@ -62,6 +62,8 @@ E enum_of(const std::array<std::string_view, N>& names, const std::string& s) {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 class ThresholdRules final : public InterventionPolicy {
+  static constexpr long kBlock = 256;  // accounts evaluated together (daily())
+
  public:
   explicit ThresholdRules(const Scenario& sc) {
     for (const auto& r : sc.interventions.params["rules"]) {
@@ -96,38 +98,50 @@ class ThresholdRules final : public InterventionPolicy {
       for (size_t c = 0; c < rules_[k].when.size(); ++c)
         for (size_t g = 0; g < G; ++g) region_value_[k][c * G + g] = region_metric(ctx, rules_[k].when[c], RegionId(g));
     }
-    // A rule whose region condition fails in a region fires for none of its accounts.
-    region_blocked_.assign(rules_.size() * G, 0);
+    // Region conditions once per rule and region: a rule fires in region g only if all of them hold
+    // there (a region metric without enough history, NaN, holds for nobody).
+    region_ok_.assign(rules_.size() * G, 1);
     for (size_t k = 0; k < rules_.size(); ++k)
-      for (size_t c = 0; c < rules_[k].when.size(); ++c)
-        for (size_t g = 0; g < G; ++g) {
-          const double x = region_value_[k][c * G + g];
-          if (!std::isnan(x) && !holds(rules_[k].when[c].op, x, rules_[k].when[c].value)) region_blocked_[k * G + g] = 1;
-        }
-    const auto stride = std::max(w.accounts(), series_);
-    // Accounts in parallel: each writes only its own cooldowns; `out` is in account order at any
-    // thread count (sim/parallel.hpp).
-    ordered_scan(long(w.accounts()), ctx.threads, chunks_, [&](long ai, std::vector<Suggestion>& mine) {
-      const AccountId a = AccountId(ai);
-      const RegionId g = w.acct_region[a];
-      for (size_t k = 0; k < rules_.size(); ++k) {
-        const Rule& rule = rules_[k];
-        if (rule.stock || region_blocked_[k * G + g]) continue;
-        // The conditions first (they read the account's state), the cooldown only if they hold.
-        bool all = true;
-        for (size_t c = 0; c < rule.when.size() && all; ++c) {
-          const Condition& cond = rule.when[c];
-          double x = region_value_[k][c * G + g];
-          if (std::isnan(x)) x = account_metric(ctx, cond, a, tpd);
-          all = holds(cond.op, x, cond.value);
-        }
-        if (!all) continue;
-        int& last = last_fired_[k * stride + a];
-        if (ctx.day - last < rule.cooldown_days) continue;
-        last = ctx.day;
-        for (const Then& t : rule.then)
-          mine.push_back({w.acct_rep[a], a, t.action, uint16_t(k), t.kind, t.role, kNone, 0.f, 0});
+      for (size_t c = 0; c < rules_[k].when.size(); ++c) {
+        if (!is_region_metric(rules_[k].when[c].metric)) continue;
+        for (size_t g = 0; g < G; ++g)
+          if (!holds(rules_[k].when[c].op, region_value_[k][c * G + g], rules_[k].when[c].value)) region_ok_[k * G + g] = 0;
       }
+    const auto stride = std::max(w.accounts(), series_);
+    const size_t R = rules_.size();
+    // Accounts in blocks, in parallel: per block and rule a mask of the accounts whose conditions all
+    // hold, one condition at a time in branch-free loops the compiler vectorises (the conditions only
+    // read state), then the cooldowns of the few that pass, in account then rule order. Each block
+    // writes only its own accounts' cooldowns; `out` is in account order at any thread count
+    // (sim/parallel.hpp).
+    ordered_block_scan(long(w.accounts()), ctx.threads, kBlock, chunks_, [&](long lo, long hi, std::vector<Suggestion>& mine) {
+      thread_local std::vector<uint8_t> pass;
+      pass.assign(R * kBlock, 0);
+      const long n = hi - lo;
+      uint8_t any = 0;
+      for (size_t k = 0; k < R; ++k) {
+        const Rule& rule = rules_[k];
+        if (rule.stock) continue;
+        uint8_t* m = pass.data() + k * kBlock;
+        const uint8_t* ok = region_ok_.data() + k * G;
+        uint8_t block_any = 0;
+        for (long i = 0; i < n; ++i) block_any |= (m[i] = ok[w.acct_region[size_t(lo + i)]]);
+        for (size_t c = 0; c < rule.when.size() && block_any; ++c)
+          if (!is_region_metric(rule.when[c].metric)) block_any = and_account_condition(ctx, rule.when[c], AccountId(lo), n, tpd, m);
+        any |= block_any;
+      }
+      if (!any) return;
+      for (long i = 0; i < n; ++i)
+        for (size_t k = 0; k < R; ++k) {
+          if (!pass[k * kBlock + size_t(i)]) continue;
+          const Rule& rule = rules_[k];
+          const AccountId a = AccountId(lo + i);
+          int& last = last_fired_[k * stride + a];
+          if (ctx.day - last < rule.cooldown_days) continue;
+          last = ctx.day;
+          for (const Then& t : rule.then)
+            mine.push_back({w.acct_rep[a], a, t.action, uint16_t(k), t.kind, t.role, kNone, 0.f, 0});
+        }
     });
     for_each_in_order(chunks_, [&](const Suggestion& x) { out.push_back(x); });
     for (size_t s = 0; s < series_; ++s) {
@@ -172,23 +186,56 @@ class ThresholdRules final : public InterventionPolicy {
       default: return kNaN;
     }
   }
-  static double account_metric(const InterventionContext& ctx, const Condition& c, AccountId a, double tpd) {
-    const World& w = ctx.w;
-    switch (c.metric) {
-      case Metric::DaysSinceOrder: return is_customer(w.stage[a]) ? double(ctx.tick - w.last_order[a]) / tpd : kNaN;
-      case Metric::DaysSinceValidVisit: return double(ctx.tick - w.last_valid_visit[a]) / tpd;
-      case Metric::Stage: return double(w.stage[a]) + 1.0;
-      case Metric::DaysInStage: return double(ctx.tick - w.stage_since[a]) / tpd;
-      case Metric::TrialIdleDays: {
-        if (w.stage[a] != kTrial) return kNaN;
-        const Tick since = std::max(w.last_order[a], w.stage_since[a]);
-        return double(ctx.tick - since) / tpd;
-      }
-      case Metric::OverdueDays:
-        return w.arrears_due[a] != kNever && ctx.tick > w.arrears_due[a] ? double(ctx.tick - w.arrears_due[a]) / tpd : 0.0;
-      case Metric::CreditFrozen: return w.credit_frozen[a];
-      default: return kNaN;  // region metrics without enough history
+  static bool is_region_metric(Metric m) {
+    return m == Metric::PromoDepth || m == Metric::RegionDemandChangeWow || m == Metric::RegionUnitsChangePct ||
+           m == Metric::RegionNewCustomers;
+  }
+  // mask[i] &= holds(op, x[i], value) for i in [0, n); returns whether any mask entry is still set.
+  // Simple loops over arrays, without reductions or calls, so the compiler vectorises each of them.
+  static bool and_holds(Op op, double v, long n, const double* x, uint8_t* mask) {
+    switch (op) {
+      case Op::Gt: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] > v); break;
+      case Op::Ge: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] >= v); break;
+      case Op::Lt: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] < v); break;
+      case Op::Le: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] <= v); break;
+      case Op::Eq: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] == v); break;
     }
+    uint8_t any = 0;
+    for (long i = 0; i < n; ++i) any |= mask[i];
+    return any != 0;
+  }
+  // An account condition over accounts [a0, a0 + n), n <= kBlock. The metric of one account is what
+  // docs/interventions.md#metrics defines; NaN (not measurable) never holds.
+  static bool and_account_condition(const InterventionContext& ctx, const Condition& c, AccountId a0, long n, double tpd,
+                                    uint8_t* mask) {
+    const World& w = ctx.w;
+    const Tick t = ctx.tick;
+    const uint8_t* stage = w.stage.data() + a0;
+    const Tick *last_order = w.last_order.data() + a0, *lvv = w.last_valid_visit.data() + a0,
+               *since = w.stage_since.data() + a0, *due = w.arrears_due.data() + a0;
+    const auto* frozen = w.credit_frozen.data() + a0;
+    alignas(64) double x[kBlock];
+    switch (c.metric) {
+      case Metric::DaysSinceOrder:  // NaN (never holds) for a prospect: cleared from the mask instead
+        for (long i = 0; i < n; ++i) mask[i] &= uint8_t(stage[i] >= kTrial);
+        for (long i = 0; i < n; ++i) x[i] = double(t - last_order[i]) / tpd;
+        break;
+      case Metric::DaysSinceValidVisit: for (long i = 0; i < n; ++i) x[i] = double(t - lvv[i]) / tpd; break;
+      case Metric::Stage: for (long i = 0; i < n; ++i) x[i] = double(stage[i]) + 1.0; break;
+      case Metric::DaysInStage: for (long i = 0; i < n; ++i) x[i] = double(t - since[i]) / tpd; break;
+      case Metric::TrialIdleDays:  // NaN for anyone not in trial: cleared from the mask
+        for (long i = 0; i < n; ++i) mask[i] &= uint8_t(stage[i] == kTrial);
+        for (long i = 0; i < n; ++i) x[i] = double(t - std::max(last_order[i], since[i])) / tpd;
+        break;
+      case Metric::OverdueDays:  // 0 unless an invoice is past due (0 * days is 0 in every comparison)
+        for (long i = 0; i < n; ++i) x[i] = double(t - due[i]) / tpd * double((due[i] != kNever) & (t > due[i]));
+        break;
+      case Metric::CreditFrozen: for (long i = 0; i < n; ++i) x[i] = double(frozen[i]); break;
+      default:  // a stock or region metric in an account rule: not measurable per account
+        std::fill(mask, mask + n, uint8_t(0));
+        return false;
+    }
+    return and_holds(c.op, c.value, n, x, mask);
   }
 
   std::vector<Rule> rules_;
@@ -196,7 +243,7 @@ class ThresholdRules final : public InterventionPolicy {
   std::vector<int> last_fired_;                   // [rule * max(accounts, series) + id]: day it last fired
   std::vector<std::vector<double>> region_value_;  // per rule: [condition * regions + region]
   std::vector<std::vector<Suggestion>> chunks_;     // scratch of daily(): each thread's suggestions
-  std::vector<uint8_t> region_blocked_;             // scratch of daily(): [rule * regions + region]
+  std::vector<uint8_t> region_ok_;                  // scratch of daily(): [rule * regions + region]
 };
 
 }  // namespace

@@ -341,3 +341,94 @@ TEST_CASE("pods answer demand cards faster than cross-department coordination", 
   const std::string csv = pods_csv(*p);
   CHECK(csv.rfind("pod,region,members,specialists,revenue", 0) == 0);
 }
+
+// The rules are evaluated a block of accounts and a condition at a time (models/intervention.cpp);
+// this checks them against the definitions of docs/interventions.md#metrics, one account at a time,
+// for every account metric and operator, with a region condition and the cooldown, at 1 and 2 threads.
+TEST_CASE("account rules fire exactly where their metric definitions say, at any thread count", "[interventions][rules]") {
+  struct Metric { const char* name; double value; };
+  const Metric metrics[] = {{"days_since_order", 4},  {"days_since_valid_visit", 10}, {"stage", 8},
+                            {"days_in_stage", 20},    {"trial_idle_days", 3},         {"overdue_days", 15},
+                            {"credit_frozen", 1}};
+  const char* ops[] = {">", ">=", "<", "<=", "=="};
+  std::string rules = "[";
+  for (const auto& m : metrics)
+    for (const char* op : ops)
+      rules += fmt::format(R"({{"name": "{0} {1}", "cooldown_days": 3, "when": [{{"metric": "{0}", "op": "{1}", "value": {2}}}],
+                              "then": [{{"kind": "task", "action": "check_in"}}]}},)", m.name, op, m.value);
+  // Two conditions, one of them on the region: fires only where the region's units fell.
+  rules += R"({"name": "both", "cooldown_days": 0, "when": [{"metric": "region_units_change_pct", "op": "<", "value": -15, "window_days": 7},
+              {"metric": "days_since_valid_visit", "op": ">", "value": 5}], "then": [{"kind": "task", "action": "brochure"}]}])";
+  RuleFixture f(rules);
+  const Tick tpd = RuleFixture::tpd;
+  const size_t G = f.w.n_regions;
+  // Region 0's units fell by half over the last week; the others did not.
+  for (int d = RuleFixture::day - 7; d < RuleFixture::day; ++d) f.units[size_t(d) * G] = 50.0;
+  Rng rng(99, Purpose::Plan, 0, 0);
+  const auto scramble = [&](Tick now) {
+    for (AccountId a = 0; a < f.w.accounts(); ++a) {
+      f.w.stage[a] = uint8_t(rng.below(kStages));
+      f.w.stage_since[a] = now - Tick(rng.below(40 * uint32_t(tpd)));
+      f.w.last_order[a] = now - Tick(rng.below(12 * uint32_t(tpd)));
+      f.w.last_valid_visit[a] = now - Tick(rng.below(20 * uint32_t(tpd)));
+      f.w.arrears_due[a] = rng.bernoulli(0.5) ? kNever : now + 5 * tpd - Tick(rng.below(30 * uint32_t(tpd)));
+      f.w.credit_frozen[a] = rng.bernoulli(0.3);
+    }
+  };
+  const auto holds = [](const std::string& op, double x, double v) {
+    return op == ">" ? x > v : op == ">=" ? x >= v : op == "<" ? x < v : op == "<=" ? x <= v : x == v;
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto metric = [&](const std::string& name, AccountId a, Tick now) {
+    const auto& w = f.w;
+    const auto days = [](Tick ticks) { return double(ticks) / double(tpd); };
+    if (name == "days_since_order") return is_customer(w.stage[a]) ? days(now - w.last_order[a]) : nan;
+    if (name == "days_since_valid_visit") return days(now - w.last_valid_visit[a]);
+    if (name == "stage") return double(w.stage[a] + 1);
+    if (name == "days_in_stage") return days(now - w.stage_since[a]);
+    if (name == "trial_idle_days") return w.stage[a] == kTrial ? days(now - std::max(w.last_order[a], w.stage_since[a])) : nan;
+    if (name == "overdue_days") return w.arrears_due[a] != kNever && now > w.arrears_due[a] ? days(now - w.arrears_due[a]) : 0.0;
+    return double(w.credit_frozen[a]);
+  };
+  std::vector<int> last_fired(f.sc.interventions.params["rules"].size() * f.w.accounts(), -1000000);
+  size_t fired = 0;
+  const int threads = GENERATE(1, 2);
+  for (int day = RuleFixture::day; day < RuleFixture::day + 4; ++day) {
+    const Tick now = Tick(day) * tpd;
+    scramble(now);
+    std::vector<Suggestion> got;
+    f.policy->daily({f.sc, f.w, f.sig, now, day, f.wow, f.units, f.firsts, f.cover, threads}, got);
+    std::vector<std::pair<AccountId, uint16_t>> want;
+    const auto& rs = f.sc.interventions.params["rules"];
+    // The region's units over the last 7 days against the 7 before (docs/interventions.md#metrics).
+    std::vector<double> change(G);
+    for (size_t g = 0; g < G; ++g) {
+      double last = 0, prev = 0;
+      for (int k = 1; k <= 7; ++k) {
+        last += f.units[size_t(day - k) * G + g];
+        prev += f.units[size_t(day - 7 - k) * G + g];
+      }
+      change[g] = 100.0 * (last - prev) / prev;
+    }
+    for (AccountId a = 0; a < f.w.accounts(); ++a)
+      for (size_t k = 0; k < rs.size(); ++k) {
+        bool all = true;
+        for (const auto& c : rs[k]["when"]) {
+          const std::string name = c["metric"];
+          const double x = name == "region_units_change_pct" ? change[f.w.acct_region[a]] : metric(name, a, now);
+          all = all && holds(c["op"], x, c["value"]);
+        }
+        int& last = last_fired[k * f.w.accounts() + a];
+        if (!all || day - last < int(rs[k]["cooldown_days"])) continue;
+        last = day;
+        want.push_back({a, uint16_t(k)});
+      }
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      CHECK(got[i].account == want[i].first);
+      CHECK(got[i].rule == want[i].second);
+    }
+    fired += got.size();
+  }
+  CHECK(fired > 1000);
+}
