@@ -6,6 +6,7 @@
 
 #include "models/models.hpp"
 #include "sim/checkpoint.hpp"
+#include "sim/tick_table.hpp"
 
 namespace salesim::models {
 namespace {
@@ -180,6 +181,18 @@ class IncentiveDriven final : public RepBehaviour {
       const Action try_act = st >= kEngaged ? kCustomTemplate : kNeedsDiscovery;
       reach_trial_[size_t(st)] = std::pow(std::min(1.0, stage_gain_ * value_[try_act] * 0.9), double(kTrial - st));
     }
+    tpd_ = sc.clock.ticks_per_day();
+    risk_ = TickTable(400 * tpd_, [p = RiskParams{horizon_, service_days_, base_churn_, neglect_}, tpd = tpd_](Tick dt) {
+      return risk(p, double(dt) / double(tpd));
+    });
+  }
+
+  // The chance that a repeat customer not validly visited for since_valid days churns from neglect
+  // within the horizon if not served now. exp(0) - 1 = 0: no neglect within the horizon, no risk.
+  struct RiskParams { double horizon, service_days, base_churn, neglect; };
+  static double risk(const RiskParams& p, double since_valid) {
+    const double overdue = std::max(0.0, since_valid + p.horizon - p.service_days);
+    return overdue > 0 ? std::min(1.0, p.base_churn * p.horizon * (std::exp(p.neglect * overdue / 30.0) - 1.0)) : 0.0;
   }
 
   void plan(const PlanContext& ctx, RepId r, double budget, std::vector<TouchPlan>& out) override {
@@ -187,6 +200,7 @@ class IncentiveDriven final : public RepBehaviour {
     const PlanSignals sig = ctx.incentives ? ctx.incentives[r] : PlanSignals{};
     const uint32_t b = w.rep_account_begin[r], e = w.rep_account_begin[r + 1];
     const double tpd = double(ctx.ticks_per_day);
+    const bool tabled = ctx.ticks_per_day == tpd_;
     auto& cand = scratch_;
     cand.clear();
     Rng rng(ctx.seed, Purpose::Plan, r, ctx.tick);
@@ -195,7 +209,6 @@ class IncentiveDriven final : public RepBehaviour {
     for (AccountId a = b; a < e; ++a) {
       const double since_visit = double(ctx.tick - w.last_visit[a]) / tpd;
       if (since_visit < revisit_days_) continue;
-      const double since_valid = double(ctx.tick - w.last_valid_visit[a]) / tpd;
       const uint8_t st = w.stage[a];
       const double size = w.acct_size[a];
       const double order = order_value_ * size;                      // one order
@@ -204,10 +217,8 @@ class IncentiveDriven final : public RepBehaviour {
       Action act = kCheckIn;
       if (st == kRepeat) {
         // Serving now avoids the neglect part of churn over the horizon.
-        // exp(0) - 1 = 0: no neglect within the horizon, no risk (skipping exp changes nothing).
-        const double overdue = std::max(0.0, since_valid + horizon_ - service_days_);
-        const double risk =
-            overdue > 0 ? std::min(1.0, base_churn_ * horizon_ * (std::exp(neglect_ * overdue / 30.0) - 1.0)) : 0.0;
+        const Tick dt = ctx.tick - w.last_valid_visit[a];
+        const double risk = tabled ? risk_(dt) : IncentiveDriven::risk({horizon_, service_days_, base_churn_, neglect_}, double(dt) / tpd);
         const double keep = risk * (sig.per_revenue * future + sig.per_retained_revenue * order * orders_per_day_ * 90.0);
         const double take = sig.per_revenue * order;
         pay = std::max(keep, take);
@@ -230,25 +241,38 @@ class IncentiveDriven final : public RepBehaviour {
     }
     if (n == 0) return;
     const double scale = std::max(1e-9, sum / double(n));
-    for (auto& c : cand) {
-      const double gumbel = kGumbel(rng.uniform());
-      c.score = rationality_ * c.pay / scale + (1 - rationality_) * c.habit + noise_ * gumbel;
-    }
+    // The k best by score (ties: the lower account id), kept sorted while the scores are drawn: the
+    // same list, in the same order, as a partial sort of all candidates, without moving them.
     const size_t k = std::min(cand.size(), size_t(std::ceil(budget)) + 1);
-    std::partial_sort(cand.begin(), cand.begin() + long(k), cand.end(),
-                      [](const Cand& x, const Cand& y) { return x.score > y.score || (x.score == y.score && x.a < y.a); });
+    auto& top = top_;
+    top.clear();
+    const auto better = [](const Top& x, const Top& y) { return x.score > y.score || (x.score == y.score && x.a < y.a); };
+    for (const Cand& c : cand) {
+      const double gumbel = kGumbel(rng.uniform());
+      const Top x{rationality_ * c.pay / scale + (1 - rationality_) * c.habit + noise_ * gumbel, c.a, c.act};
+      if (top.size() == k) {
+        if (k == 0 || !better(x, top.back())) continue;
+        top.pop_back();
+      }
+      top.insert(std::upper_bound(top.begin(), top.end(), x, better), x);
+    }
     const Tick window = Tick(3 * ctx.ticks_per_day);
-    for (size_t i = 0; i < k; ++i) {
-      if (costs_[cand[i].act] > budget) break;
-      budget -= costs_[cand[i].act];
-      out.push_back({cand[i].a, w.most_influential_uncontacted(cand[i].a, ctx.tick, window), cand[i].act, false});
+    for (const Top& x : top) {
+      if (costs_[x.act] > budget) break;
+      budget -= costs_[x.act];
+      out.push_back({x.a, w.most_influential_uncontacted(x.a, ctx.tick, window), x.act, false});
     }
   }
 
  private:
   struct Cand {
     Cand(double p, double h, AccountId id, Action ac) : pay(p), habit(h), a(id), act(ac) {}
-    double pay, habit, score = 0;
+    double pay, habit;
+    AccountId a;
+    Action act;
+  };
+  struct Top {
+    double score;
     AccountId a;
     Action act;
   };
@@ -257,9 +281,13 @@ class IncentiveDriven final : public RepBehaviour {
   std::array<double, kActions> value_{};
   std::array<double, kStages> reach_trial_{};
   std::array<double, kActions> costs_;
+  int tpd_ = 0;
+  TickTable risk_;  // risk(days since the last valid visit), by ticks
   static thread_local std::vector<Cand> scratch_;
+  static thread_local std::vector<Top> top_;
 };
 thread_local std::vector<IncentiveDriven::Cand> IncentiveDriven::scratch_;
+thread_local std::vector<IncentiveDriven::Top> IncentiveDriven::top_;
 
 }  // namespace
 
