@@ -243,36 +243,42 @@ void Engine::begin_day(int day) {
   const Tick stockout_ticks = Tick(C.stockout_memory_days) * clock().ticks_per_day();
   const long A = long(w_.accounts());
   // Each thread lists the changes it makes; read in order, they are the day's changes in account
-  // order at any thread count (sim/parallel.hpp).
-  ordered_scan(A, threads_, m.change_chunks, [&](long ai, std::vector<StageChange>& changes) {
-    const AccountId a = AccountId(ai);
-    const uint8_t st = w_.stage[a];
-    uint8_t to = st;
-    Rng rng(seed_, Purpose::Journey, a, day);
-    const double u = rng.uniform();
-    if (st < kShortlisting) {
-      if (u < J.self_progress_per_day) to = st + 1;
-    } else if (st >= kShortlisting && st <= kNegotiating) {
-      if (u < J.inbound_per_day) to = uint8_t(st + 1);
-    } else if (st == kTrial) {
-      if (t - w_.stage_since[a] >= trial_ticks) to = lapse_to;
-    } else if (st == kRepeat) {
-      const double since_valid = double(t - w_.last_valid_visit[a]) / tpd;
-      // Neglect raises the hazard only past service_days (exp(0) = 1: no call needed, same value).
-      const double overdue = std::max(0.0, since_valid - C.service_days);
-      double h = C.base_per_day * (overdue > 0 ? std::exp(C.neglect_per_month * overdue / 30.0) : 1.0);
-      h *= 1.0 + C.promo_sensitivity * sig_.promo_at(day, w_.acct_region[a]) * w_.acct_price_sens[a];
-      if (t - w_.last_stockout[a] < stockout_ticks) h *= C.stockout_multiplier;
-      if (m.poached_until[a] > t) h *= sc_.reps.poach_churn_multiplier;  // two reps chase the customer
-      if (u < h) to = lapse_to;
-    }
-    if (to != st) {
-      assert(w_.graph.journey_allows(st, to));
-      w_.stage[a] = to;
-      w_.stage_since[a] = t;
-      w_.adopted[a] = 0;
-      if (to == lapse_to) w_.last_lapse[a] = t;
-      changes.push_back({a, st, to});
+  // order at any thread count (sim/parallel.hpp). Per block of accounts: first each account's draw
+  // for the day (a branch-free loop of integer hashing the CPU overlaps across accounts), then the
+  // stage logic, whose branches would otherwise stall each hash.
+  constexpr long kBlock = 256;
+  ordered_block_scan(A, threads_, kBlock, m.change_chunks, [&](long lo, long hi, std::vector<StageChange>& changes) {
+    double draw[kBlock];
+    for (long ai = lo; ai < hi; ++ai) draw[ai - lo] = Rng(seed_, Purpose::Journey, AccountId(ai), day).uniform();
+    for (long ai = lo; ai < hi; ++ai) {
+      const AccountId a = AccountId(ai);
+      const uint8_t st = w_.stage[a];
+      uint8_t to = st;
+      const double u = draw[ai - lo];
+      if (st < kShortlisting) {
+        if (u < J.self_progress_per_day) to = st + 1;
+      } else if (st >= kShortlisting && st <= kNegotiating) {
+        if (u < J.inbound_per_day) to = uint8_t(st + 1);
+      } else if (st == kTrial) {
+        if (t - w_.stage_since[a] >= trial_ticks) to = lapse_to;
+      } else if (st == kRepeat) {
+        const double since_valid = double(t - w_.last_valid_visit[a]) / tpd;
+        // Neglect raises the hazard only past service_days (exp(0) = 1: no call needed, same value).
+        const double overdue = std::max(0.0, since_valid - C.service_days);
+        double h = C.base_per_day * (overdue > 0 ? std::exp(C.neglect_per_month * overdue / 30.0) : 1.0);
+        h *= 1.0 + C.promo_sensitivity * sig_.promo_at(day, w_.acct_region[a]) * w_.acct_price_sens[a];
+        if (t - w_.last_stockout[a] < stockout_ticks) h *= C.stockout_multiplier;
+        if (m.poached_until[a] > t) h *= sc_.reps.poach_churn_multiplier;  // two reps chase the customer
+        if (u < h) to = lapse_to;
+      }
+      if (to != st) {
+        assert(w_.graph.journey_allows(st, to));
+        w_.stage[a] = to;
+        w_.stage_since[a] = t;
+        w_.adopted[a] = 0;
+        if (to == lapse_to) w_.last_lapse[a] = t;
+        changes.push_back({a, st, to});
+      }
     }
   });
   DayRow& row = rec_.day(day);
