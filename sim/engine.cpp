@@ -502,9 +502,11 @@ void Engine::interventions(Tick t, int day) {
       rec_.event({t, kEvIntervention, kIgnored, 0, s.rep, s.account, s.rule, 0});
     }
   }
-  // Keep queues in time order (briefs sit behind today's tasks).
+  // Keep queues in time order (briefs sit behind today's tasks); a stable sort leaves a sorted queue as
+  // it is, so only the unsorted ones are sorted.
+  const auto by_expiry = [](const Task& x, const Task& y) { return x.expires < y.expires; };
   for (auto& q : m.tasks)
-    std::stable_sort(q.begin(), q.end(), [](const Task& x, const Task& y) { return x.expires < y.expires; });
+    if (!std::is_sorted(q.begin(), q.end(), by_expiry)) std::stable_sort(q.begin(), q.end(), by_expiry);
 }
 
 // ---- one touch (docs/model.md#touch, #behaviour-value) ------------------------------------------
