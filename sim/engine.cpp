@@ -773,6 +773,9 @@ void Engine::fulfil(Tick t, int day) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_) if (P > 256)
   for (long k = 0; k < long(G); ++k) fulfil_region(by_size[size_t(k)], t, day);
   // Merge in region order.
+  std::vector<const std::vector<double>*> values;
+  for (const RegionBook& b : m.region_books) values.push_back(&b.values);
+  rec_.orders(values, P > 256 ? threads_ : 1);
   DayRow& row = rec_.day(day);
   for (RegionBook& b : m.region_books) {
     const RegionBook::Totals& x = b.sum;
@@ -795,7 +798,6 @@ void Engine::fulfil(Tick t, int day) {
     rec_.repurchase_eligible += x.repurchase_eligible;
     rec_.repurchase_hits += x.repurchase_hits;
     for (const OrderCredit& c : b.foreign) credit_order(c);
-    for (double v : b.values) rec_.order(v);
     for (Event& e : b.events) {
       if (e.kind == kEvOrder) e.detail = ++m.order_seq;
       rec_.event(e);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <omp.h>
 #include <span>
 
 namespace salesim {
@@ -13,6 +14,22 @@ void Recorder::init(int days, uint32_t event_mask) {
   basket_bins_.clear();
   basket_big_.clear();
   statements_.clear();
+}
+
+void Recorder::orders(const std::vector<const std::vector<double>*>& lists, int threads) {
+  if (basket_bins_.empty()) basket_bins_.assign(kBasketBins, 0);
+  uint32_t* bins = basket_bins_.data();
+#pragma omp parallel num_threads(std::max(1, threads))
+  {
+    const size_t me = size_t(omp_get_thread_num()), nt = size_t(omp_get_num_threads());
+    const double lo = double(kBasketBins * me / nt), hi = double(kBasketBins * (me + 1) / nt);
+    for (const std::vector<double>* list : lists)
+      for (const double value : *list) {
+        const double cents = std::round(value * 100.0);
+        if (cents >= lo && cents < hi) ++bins[size_t(cents)];
+        else if (me == 0 && !(cents >= 0 && cents < double(kBasketBins))) basket_big_.push_back(float(value));
+      }
+  }
 }
 
 double Recorder::median_basket() const {

@@ -116,6 +116,11 @@ class Recorder {
       basket_big_.push_back(float(value));
     }
   }
+  // The same as order(v) for every value of every list, in list order, on `threads` threads: each
+  // counts the values of its own range of bins (counts add up the same in any order), and the first
+  // keeps the values beyond the histogram, in order. A tick's orders are counted this way
+  // (Engine::fulfil); docs/performance.md.
+  void orders(const std::vector<const std::vector<double>*>& lists, int threads);
   static constexpr size_t kBasketBins = 200000;  // 0.00 .. 1999.99 CNY
 
   DayRow& day(int d) { return days_[size_t(d)]; }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "helpers.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/output.hpp"
 
 using namespace salesim;
@@ -187,4 +188,38 @@ TEST_CASE("each policy family changes outcomes", "[engine][policies]") {
     CHECK(kpi(*tight, "interventions_degraded") == kpi(*tight, "interventions_fired"));
     CHECK(kpi(*tight, "interventions_accepted") == 0);
   }
+}
+
+// Engine::fulfil counts a tick's order values with Recorder::orders, threads splitting the
+// histogram's bins: it must keep exactly what one order() per value keeps (bins, and the values
+// beyond the histogram in their order), at any thread count.
+TEST_CASE("Recorder::orders keeps what order() keeps, at any thread count", "[engine][recorder]") {
+  std::vector<std::vector<double>> lists(4);
+  Rng rng(5, Purpose::Basket, 0, 0);
+  for (auto& l : lists)
+    for (int i = 0; i < 5000; ++i) l.push_back(rng.bernoulli(0.02) ? 1500.0 + rng.uniform(0.0, 2000.0) : rng.uniform(0.0, 400.0));
+  lists[1].push_back(1999.994);  // rounds to the last bin
+  lists[1].push_back(1999.995);  // rounds past it: kept as a value
+  lists[2].push_back(-0.004);    // rounds to -0: the first bin
+  lists[2].push_back(-3.0);
+  lists[3].push_back(std::nan(""));
+  for (double at_split : {1000.0, 666.66, 666.67, 1333.33, 1333.34})  // where 2 or 3 threads split the bins
+    lists[0].push_back(at_split);
+  std::vector<const std::vector<double>*> ptrs;
+  for (const auto& l : lists) ptrs.push_back(&l);
+  Recorder one;
+  one.init(1, 0);
+  for (const auto& l : lists)
+    for (double v : l) one.order(v);
+  ArchiveWriter want;
+  one.save(want);
+  for (int threads : {1, 2, 3}) {
+    Recorder r;
+    r.init(1, 0);
+    r.orders(ptrs, threads);
+    ArchiveWriter got;
+    r.save(got);
+    CHECK(got.bytes() == want.bytes());
+  }
+  CHECK(one.median_basket() > 0);
 }
