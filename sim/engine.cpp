@@ -867,7 +867,6 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     __builtin_prefetch(&w_.credit_frozen[x]);
     __builtin_prefetch(&w_.acct_discount[x]);
     __builtin_prefetch(&w_.arrears_due[x]);
-    __builtin_prefetch(&w_.exposure[x], 1);
     __builtin_prefetch(&w_.stage[x]);
     __builtin_prefetch(&m.poached_until[x]);
     __builtin_prefetch(&m.categories[x], 1);
@@ -921,14 +920,14 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     sum.discount_given += c.list_revenue - revenue;
     if (sc_.credit.late_share > 0) {  // the order's invoice (docs/interventions.md#credit)
       if (w_.arrears_due[a] != kNever) {
-        w_.exposure[a] += revenue;
+        b.exposure.push_back({a, true, revenue});
       } else {
         Rng crng(seed_, Purpose::Credit, a, t);
         if (crng.bernoulli(sc_.credit.late_share)) {
           const Tick tpd = clock().ticks_per_day();
           w_.arrears_due[a] = t + Tick(sc_.credit.terms_days) * tpd;
           w_.arrears_paid[a] = w_.arrears_due[a] + Tick(std::ceil(crng.exponential(sc_.credit.late_days_mean) * tpd));
-          w_.exposure[a] = revenue;
+          b.exposure.push_back({a, false, revenue});
         }
       }
     }
@@ -968,11 +967,13 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     if (w_.rep_region[r] == g) credit_order(c);
     else b.foreign.push_back(c);  // a poacher from another region: credited at the merge
   }
-  // The accounts' revenue months, after the orders (each order's work is long, so these scattered
-  // updates overlap far better in a loop of their own; same additions in the same order).
+  // The accounts' revenue months and invoices, after the orders (each order's work is long, so these
+  // scattered updates overlap far better in loops of their own; the same additions in the same order).
   const size_t month = size_t(m.month_index % 3);
   for (size_t i = 0; i < b.values.size(); ++i) m.rev_months[b.ordering[i]][month] += float(b.values[i]);
   b.ordering.clear();
+  for (const RegionBook::Exposure& x : b.exposure) w_.exposure[x.account] = x.add ? w_.exposure[x.account] + x.amount : x.amount;
+  b.exposure.clear();
   b.sum = sum;
   m.region_units_today[g] = units_today;
   m.region_cogs_sum[g] = cogs_sum;

@@ -37,6 +37,8 @@ struct alignas(64) RegionBook {     // a cache line of its own: threads fill nei
   std::vector<OrderCredit> foreign;   // credit to reps of other regions (poachers)
   std::vector<double> values;         // order values, for the recorder's histogram (serial, at the merge)
   std::vector<AccountId> ordering;    // the account of each of values (for the revenue months)
+  struct Exposure { AccountId account; bool add; double amount; };
+  std::vector<Exposure> exposure;     // the tick's invoices: added to the account's exposure, or a new one
   struct Totals {
     double revenue = 0, cogs = 0, lost_revenue = 0, discount_given = 0, lead_hours = 0, cycle_days = 0;
     uint32_t orders = 0, lines = 0, short_lines = 0, blocked = 0, first_orders = 0, adoptions = 0;
