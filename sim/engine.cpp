@@ -933,9 +933,8 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     }
     c.lines = uint32_t(lines.size());
     c.new_ordering_account = m.categories[a] == 0;
-    const int before = __builtin_popcount(m.categories[a]);
+    c.new_category_hits = uint32_t(__builtin_popcount(category_bits & ~m.categories[a]));  // categories new to it
     m.categories[a] |= category_bits;
-    c.new_category_hits = uint32_t(__builtin_popcount(m.categories[a]) - before);
     cogs_sum += cogs;
     b.values.push_back(revenue);
     b.ordering.push_back(a);
