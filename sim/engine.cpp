@@ -108,6 +108,7 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   rec_.rep_revenue.assign(R, 0.0);
   m.recompute_every = std::max<Tick>(1, Tick(std::llround(pol_.incentive->recompute_hours() / clock().tick_hours())));
   m.plan_uses_retention = uses_retention(*pol_.incentive);
+  build_tables();
   recompute_incentives();
   m.order_hazard.assign(A, 0.f);
   m.order_target.resize(A);
@@ -206,6 +207,18 @@ void Engine::step() {
 
 // ---- day boundaries ----------------------------------------------------------------------------
 
+// Tables of what the scenario fixes (docs/performance.md).
+void Engine::build_tables() {
+  // The churn hazard of a repeat customer not validly visited for dt ticks: base, raised by neglect
+  // only past service_days (exp(0) = 1: no call needed, the same value). docs/model.md#churn
+  const double tpd = clock().ticks_per_day();
+  m_->churn_base = TickTable(Tick(400 * tpd), [C = sc_.churn, tpd](Tick dt) {
+    const double since_valid = double(dt) / tpd;
+    const double overdue = std::max(0.0, since_valid - C.service_days);
+    return C.base_per_day * (overdue > 0 ? std::exp(C.neglect_per_month * overdue / 30.0) : 1.0);
+  });
+}
+
 void Engine::begin_day(int day) {
   Impl& m = *m_;
   const Date date = clock().date_of_day(day);
@@ -235,13 +248,14 @@ void Engine::begin_day(int day) {
 
   // Accounts, in parallel: self-directed journey, trial expiry, churn. docs/model.md#journey
   const Tick t = Tick(day) * clock().ticks_per_day();
-  const double tpd = clock().ticks_per_day();
   const auto& J = sc_.journey;
   const auto& C = sc_.churn;
   const uint8_t lapse_to = uint8_t(J.lapse_to_stage - 1);
   const Tick trial_ticks = Tick(J.trial_window_days) * clock().ticks_per_day();
   const Tick stockout_ticks = Tick(C.stockout_memory_days) * clock().ticks_per_day();
   const long A = long(w_.accounts());
+  std::vector<double> promo_churn(w_.n_regions);  // the promotion term of the churn hazard, per region
+  for (RegionId g = 0; g < w_.n_regions; ++g) promo_churn[g] = C.promo_sensitivity * sig_.promo_at(day, g);
   // Each thread lists the changes it makes; read in order, they are the day's changes in account
   // order at any thread count (sim/parallel.hpp). Per block of accounts: first each account's draw
   // for the day (a branch-free loop of integer hashing the CPU overlaps across accounts), then the
@@ -262,11 +276,8 @@ void Engine::begin_day(int day) {
       } else if (st == kTrial) {
         if (t - w_.stage_since[a] >= trial_ticks) to = lapse_to;
       } else if (st == kRepeat) {
-        const double since_valid = double(t - w_.last_valid_visit[a]) / tpd;
-        // Neglect raises the hazard only past service_days (exp(0) = 1: no call needed, same value).
-        const double overdue = std::max(0.0, since_valid - C.service_days);
-        double h = C.base_per_day * (overdue > 0 ? std::exp(C.neglect_per_month * overdue / 30.0) : 1.0);
-        h *= 1.0 + C.promo_sensitivity * sig_.promo_at(day, w_.acct_region[a]) * w_.acct_price_sens[a];
+        double h = m.churn_base(t - w_.last_valid_visit[a]);
+        h *= 1.0 + promo_churn[w_.acct_region[a]] * w_.acct_price_sens[a];
         if (t - w_.last_stockout[a] < stockout_ticks) h *= C.stockout_multiplier;
         if (m.poached_until[a] > t) h *= sc_.reps.poach_churn_multiplier;  // two reps chase the customer
         if (u < h) to = lapse_to;
@@ -1401,6 +1412,7 @@ void Engine::adjust(const Scenario& next, PolicySet replacements) {
   const int old_window = sc_.circuit_breaker.window_days;
   sc_ = next;
   m.lambda_day = -1;  // order hazards are recomputed from the (possibly new) demand at the next tick
+  build_tables();
   if (replacements.demand) {
     pol_.demand = std::move(replacements.demand);
     pol_.demand->init(w_);

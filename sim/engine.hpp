@@ -84,6 +84,7 @@ class Engine {
   void support_phase(Tick t, int day);
   // Stage changes, orders, cards, discounts and done tasks of one RepOut, in its order; clears them.
   void merge_out(RepOut& out, Tick t, int day);
+  void build_tables();
   void fulfil_region(RegionId g, Tick t, int day);
   void credit_order(const OrderCredit& c);
   void credit_day(Tick t, int day);

@@ -8,6 +8,7 @@
 
 #include "sim/engine.hpp"
 #include "sim/recorder.hpp"
+#include "sim/tick_table.hpp"
 
 namespace salesim {
 
@@ -133,6 +134,10 @@ struct Engine::Impl {
   std::vector<double> region_inventory_sum, region_cogs_sum;  // this period, per region
   int month_index = 0, period_days = 0;
   Tick next_recompute = 0, recompute_every = 1;
+  // Derived from the scenario (not checkpointed: rebuilt by init and adjust): a repeat customer's
+  // churn hazard per day before promotions, stock-outs and poaching, by ticks since its last valid
+  // visit (docs/model.md#churn).
+  TickTable churn_base;
   bool plan_uses_retention = true;         // derived from the plan (not checkpointed: rebuilt with it)
   // warehouse staff (docs/model.md#warehouse)
   std::vector<double> staff_effort;                // per staff member: effort now
