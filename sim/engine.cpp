@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #if defined(__SSE2__)
@@ -188,21 +189,29 @@ void Engine::step() {
   const Tick t = tick_;
   const int tpd = clock().ticks_per_day();
   const int day = clock().day_of(t);
-  if (t % tpd == 0) begin_day(day);
+  // Each phase's wall time is added to phase_seconds_ (a clock read per phase: negligible).
+  auto clock_start = std::chrono::steady_clock::now();
+  const auto timed = [&](Phase p, auto&& phase) {
+    phase();
+    const auto now = std::chrono::steady_clock::now();
+    phase_seconds_[p] += std::chrono::duration<double>(now - clock_start).count();
+    clock_start = now;
+  };
+  if (t % tpd == 0) timed(kPhaseDayStart, [&] { begin_day(day); });
   // Signals are read by reps at work (rep_phase, after this) and by poaching at the next day's start
   // (begin_day runs before this, so it reads the signals of the day's last tick). A plan recomputed
   // every tick need not be recomputed at a tick whose signals nobody reads: the next reader's tick
   // recomputes from its own state, exactly as before (docs/performance.md).
   if (t >= m_->next_recompute &&
       (eager_signals_ || m_->recompute_every > 1 || (t + 1) % tpd == 0 || clock().work_fraction(t) > 0))
-    recompute_incentives();
-  support_phase(t, day);
-  if (clock().work_fraction(t) > 0) rep_phase(t, day);
-  account_order_phase(t, day);
-  fulfil(t, day);
-  if ((t + 1) % tpd == 0) end_day(day);
+    timed(kPhaseSignals, [&] { recompute_incentives(); });
+  timed(kPhaseSupport, [&] { support_phase(t, day); });
+  if (clock().work_fraction(t) > 0) timed(kPhaseReps, [&] { rep_phase(t, day); });
+  timed(kPhaseOrders, [&] { account_order_phase(t, day); });
+  timed(kPhaseFulfil, [&] { fulfil(t, day); });
+  if ((t + 1) % tpd == 0) timed(kPhaseDayEnd, [&] { end_day(day); });
   ++tick_;
-  if (done()) pay(day, true);
+  if (done()) timed(kPhaseFinalPay, [&] { pay(day, true); });
 }
 
 // ---- day boundaries ----------------------------------------------------------------------------

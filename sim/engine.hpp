@@ -1,7 +1,9 @@
 // The engine: owns the world, the chosen policies and the recorder, and advances time one tick at
 // a time. Front ends (CLI, GUI, tests, benchmarks) all drive it through this API.
 #pragma once
+#include <array>
 #include <functional>
+#include <string_view>
 #include <iosfwd>
 #include <memory>
 #include <vector>
@@ -32,6 +34,13 @@ struct PolicySet {
   std::unique_ptr<InterventionPolicy> interventions;
 };
 
+// The phases of one tick (Engine::step), for the wall time spent in each (salesim bench --phases,
+// docs/performance.md). Not state: not saved, hashed or compared.
+enum Phase : uint8_t { kPhaseDayStart, kPhaseSignals, kPhaseSupport, kPhaseReps, kPhaseOrders, kPhaseFulfil,
+                       kPhaseDayEnd, kPhaseFinalPay, kPhases };
+constexpr std::array<std::string_view, kPhases> kPhaseNames = {"day start", "pay signals", "specialists", "reps",
+                                                                "orders",    "fulfilment",  "day end",     "final pay"};
+
 class Engine {
  public:
   Engine(const Scenario& sc, PolicySet policies, EngineOptions opt = {});
@@ -43,6 +52,8 @@ class Engine {
   Tick tick() const { return tick_; }
   uint64_t seed() const { return seed_; }
   int threads() const { return threads_; }
+  // Wall-clock seconds spent in each phase of step() so far (kPhaseNames).
+  const std::array<double, kPhases>& phase_seconds() const { return phase_seconds_; }
 
   const Scenario& scenario() const { return sc_; }
   const Clock& clock() const { return sc_.clock; }
@@ -116,6 +127,7 @@ class Engine {
   Signals sig_;
   Recorder rec_;
   Tick tick_ = 0;
+  std::array<double, kPhases> phase_seconds_{};
   std::unique_ptr<Impl> m_;
 
  public:

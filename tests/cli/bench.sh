@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# salesim bench (docs/performance.md): the throughput table for each thread count, and with --phases
+# the best run's time by phase, whose parts add up to the run's wall time; bad input exits 2.
+# Usage: bench.sh SALESIM_BINARY SOURCE_DIR
+set -u
+BIN=$1; SRC=$2
+source "$(dirname "$0")/lib/expect.bash"
+cd "$SRC"
+
+out=$("$BIN" bench scenarios/default.json --threads 1,2 --repeat 1 --phases --set /clock/days=20 2>&1); rc=$?
+[ "$rc" = 0 ] && ok || { bad "bench exited $rc"; echo "$out" | head; }
+grep -qE '^scenarios/default.json +2 +13462 +120 .*speed-up [0-9.]+x$' <<<"$out" && ok || bad "no two-thread row with a speed-up"
+for phase in "world build" "day start" "pay signals" "specialists" "reps" "orders" "fulfilment" "day end" "final pay"; do
+  grep -q "^  $phase " <<<"$out" && ok || bad "no phase row '$phase'"
+done
+# The one-thread phases (world build included) add up to the one-thread wall time, within clock reads.
+python3 - "$out" <<'PY' && ok || bad "phases do not add up to the wall time"
+import re, sys
+lines = sys.argv[1].splitlines()
+best = float(next(l.split()[4] for l in lines if re.match(r"^scenarios/default.json +1 ", l)))
+table = lines[lines.index(next(l for l in lines if l.startswith("  phase"))) + 1:][:9]
+total = sum(float(re.split(r"\s{2,}", l.strip())[1]) for l in table)
+sys.exit(0 if 0.9 * best <= total <= best + 1e-3 else 1)
+PY
+
+expect 2 "threads" "$BIN" bench scenarios/default.json --threads 0
+expect 2 "no-such.json" "$BIN" bench no-such.json
+finish
