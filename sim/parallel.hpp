@@ -24,18 +24,19 @@ void ordered_scan(long n, int threads, std::vector<std::vector<T>>& chunks, Body
 }
 
 // The same over blocks: body(lo, hi, list) for consecutive ranges [lo, hi) of at most `block` indices
-// (a loop the compiler can vectorise inside one block, then a scalar pass over what it found).
+// (a loop the compiler can vectorise inside one block, then a scalar pass over what it found). Each
+// block has its own list, so threads can take blocks as they come (work that varies along the range,
+// such as orders that are not spread evenly over accounts, is shared out) and the lists read in
+// order are still what a serial loop would have produced.
 template <class T, class Body>
 void ordered_block_scan(long n, int threads, long block, std::vector<std::vector<T>>& chunks, Body&& body) {
-  const int nt_max = std::max(1, threads);
-  chunks.resize(size_t(nt_max));
-  for (auto& c : chunks) c.clear();
-#pragma omp parallel num_threads(nt_max)
-  {
-    const long nt = omp_get_num_threads(), me = omp_get_thread_num();
-    std::vector<T>& mine = chunks[size_t(me)];
-    const long end = n * (me + 1) / nt;
-    for (long lo = n * me / nt; lo < end; lo += block) body(lo, std::min(end, lo + block), mine);
+  const long blocks = (n + block - 1) / block;
+  chunks.resize(size_t(blocks));
+#pragma omp parallel for schedule(dynamic, 16) num_threads(std::max(1, threads))
+  for (long k = 0; k < blocks; ++k) {
+    std::vector<T>& mine = chunks[size_t(k)];
+    mine.clear();
+    body(k * block, std::min(n, (k + 1) * block), mine);
   }
 }
 

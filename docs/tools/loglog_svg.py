@@ -5,11 +5,12 @@ with a new measurement)."""
 import math, sys
 
 # accounts, wall seconds for 30 simulated days on 1 thread, peak RSS MiB (salesim bench, see docs/performance.md)
-DATA = [(10_000, 0.101, 15), (50_000, 0.276, 28), (200_000, 1.192, 79), (1_000_000, 6.269, 341)]
+DATA = [(10_000, 0.035, 15), (50_000, 0.180, 28), (200_000, 0.815, 80), (1_000_000, 4.216, 343)]
 
 W, H, L, R, T, B = 720, 400, 70, 200, 30, 60
 x0, x1 = 4, 6.2          # log10 accounts
-y0, y1 = -1, 3           # log10 of seconds or MiB
+y0 = math.floor(math.log10(min(min(s, m) for _, s, m in DATA)))  # log10 of seconds or MiB
+y1 = math.ceil(math.log10(max(max(s, m) for _, s, m in DATA)))
 def px(a): return L + (math.log10(a) - x0) / (x1 - x0) * (W - L - R)
 def py(v): return H - B - (math.log10(v) - y0) / (y1 - y0) * (H - T - B)
 
