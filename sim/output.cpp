@@ -14,32 +14,52 @@ using nlohmann::json;
 
 const char* const kVersion = "0.1.0";
 
-void write_file_atomic(const std::string& path, const std::string& content) {
+AtomicFile::AtomicFile(const std::string& path) : path_(path) {
   namespace fs = std::filesystem;
   const fs::path target(path);
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+  tmp_ = (target.parent_path() / ("." + target.filename().string() + ".tmp")).string();
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", tmp_, std::strerror(errno)));
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) {  // not committed: nothing of it may look like a finished file
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void AtomicFile::write(std::string_view piece) {
   size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+  while (done < piece.size()) {
+    const ssize_t n = ::write(fd_, piece.data() + done, piece.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const std::string err = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw std::runtime_error(fmt::format("cannot write {}: {}", tmp.string(), err));
+      throw std::runtime_error(fmt::format("cannot write {}: {}", tmp_, std::strerror(errno)));
     }
     done += size_t(n);
   }
+}
+
+void AtomicFile::commit() {
+  const int fd = fd_;
+  fd_ = -1;
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error(fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+    const std::string err = std::strerror(errno);
+    ::unlink(tmp_.c_str());
+    throw std::runtime_error(fmt::format("cannot write {}: {}", tmp_, err));
   }
-  if (std::rename(tmp.c_str(), target.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error(fmt::format("cannot rename to {}: {}", path, std::strerror(errno)));
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    const std::string err = std::strerror(errno);
+    ::unlink(tmp_.c_str());
+    throw std::runtime_error(fmt::format("cannot rename to {}: {}", path_, err));
   }
+}
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  AtomicFile f(path);
+  f.write(content);
+  f.commit();
 }
 
 namespace {
@@ -128,10 +148,12 @@ std::string assignee_label(const Engine& e, const InterventionRecord& x) {
   return "";
 }
 
-std::string interventions_csv(const Engine& e) {
+void write_interventions_csv(const Engine& e, const std::function<void(std::string_view)>& sink) {
   std::string out =
       "day,date,rule,rule_name,kind,status,degraded,assignee,rep,account,region,sku,stage_before,done_day,"
       "ordered_within_outcome_days,stage_after,amount\n";
+  constexpr size_t kPiece = size_t(1) << 20;
+  out.reserve(kPiece + 4096);
   const World& w = e.world();
   const auto& pol = *e.policies().interventions;
   auto q = [](const std::string& x) { return "\"" + x + "\""; };
@@ -151,8 +173,18 @@ std::string interventions_csv(const Engine& e) {
                    x.done_day >= 0 ? std::to_string(x.done_day) : std::string(),
                    x.ordered >= 0 ? std::to_string(x.ordered) : std::string(),
                    acct && x.stage_after != 255 ? std::to_string(x.stage_after + 1) : std::string(), cnum(x.amount));
+    if (out.size() >= kPiece) {
+      sink(out);
+      out.clear();
+    }
   }
-  return out;
+  sink(out);
+}
+
+std::string interventions_csv(const Engine& e) {
+  std::string all;
+  write_interventions_csv(e, [&](std::string_view piece) { all += piece; });
+  return all;
 }
 
 std::string pods_csv(const Engine& e) {
@@ -178,10 +210,11 @@ std::string pods_csv(const Engine& e) {
   return out;
 }
 
-std::string events_csv(const Engine& e) {
+void write_events_csv(const Engine& e, const std::function<void(std::string_view)>& sink) {
   std::string out = "time,tick,kind,rep,account,detail,subject,value\n";
+  constexpr size_t kPiece = size_t(1) << 20;
+  out.reserve(kPiece + 4096);
   const auto& events = e.recorder().events();
-  out.reserve(events.size() * 48);
   const int th = e.clock().tick_hours();
   const auto& policies = e.policies();
   for (const Event& ev : events) {
@@ -232,8 +265,18 @@ std::string events_csv(const Engine& e) {
     fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{}\n", time, ev.tick, kEventNames[ev.kind],
                    ev.rep == kNone ? std::string() : std::to_string(ev.rep),
                    ev.account == kNone ? std::string() : std::to_string(ev.account), q(detail), q(subject), value);
+    if (out.size() >= kPiece) {
+      sink(out);
+      out.clear();
+    }
   }
-  return out;
+  sink(out);
+}
+
+std::string events_csv(const Engine& e) {
+  std::string all;
+  write_events_csv(e, [&](std::string_view piece) { all += piece; });
+  return all;
 }
 
 std::string payouts_csv(const Engine& e) {
@@ -304,10 +347,16 @@ void write_run_outputs(const std::string& dir, const Engine& e, const RunInfo& i
   // vouch for this run's files while they are being replaced. docs/reliability.md#atomic-outputs
   std::filesystem::remove(dir + "/summary.json");
   write_file_atomic(dir + "/timeseries.csv", timeseries_csv(e));
-  write_file_atomic(dir + "/events.csv", events_csv(e));
+  // The two files that grow with the run's length are streamed in pieces (docs/reliability.md#atomic-outputs).
+  const auto stream = [&](const std::string& name, auto&& write) {
+    AtomicFile f(dir + "/" + name);
+    write(e, [&](std::string_view piece) { f.write(piece); });
+    f.commit();
+  };
+  stream("events.csv", write_events_csv);
   write_file_atomic(dir + "/payouts.csv", payouts_csv(e));
   write_file_atomic(dir + "/statements.jsonl", statements_jsonl(e));
-  write_file_atomic(dir + "/interventions.csv", interventions_csv(e));
+  stream("interventions.csv", write_interventions_csv);
   write_file_atomic(dir + "/pods.csv", pods_csv(e));
   write_file_atomic(dir + "/warehouse.csv", warehouse_csv(e));
   json manifest = {{"version", kVersion},

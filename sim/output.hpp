@@ -2,11 +2,30 @@
 // into place, so a killed run never leaves a half file that looks whole. docs/outputs.md
 #pragma once
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "sim/engine.hpp"
 
 namespace salesim {
+
+// A file written atomically, in pieces: write() appends to a hidden temporary beside `path`, and
+// commit() syncs it and renames it into place. Destroyed without commit() (an exception, an early
+// return), it removes the temporary: the old file, or none, stays. Throws std::runtime_error.
+class AtomicFile {
+ public:
+  explicit AtomicFile(const std::string& path);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+  void write(std::string_view piece);
+  void commit();
+
+ private:
+  std::string path_, tmp_;
+  int fd_ = -1;
+};
 
 // Writes `content` to `path` atomically (temp file + fsync + rename). Throws std::runtime_error.
 void write_file_atomic(const std::string& path, const std::string& content);
@@ -15,6 +34,9 @@ void write_file_atomic(const std::string& path, const std::string& content);
 // for the same scenario and seed whatever the thread count (so no timings or thread count here).
 nlohmann::json summary_json(const Engine& e);
 std::string timeseries_csv(const Engine& e);
+// events.csv, handed to `sink` a piece (about a megabyte) at a time: a long run's events would
+// otherwise be held twice, as records and as text. events_csv is the same as one string.
+void write_events_csv(const Engine& e, const std::function<void(std::string_view)>& sink);
 std::string events_csv(const Engine& e);
 std::string payouts_csv(const Engine& e);
 // One JSON object per payout statement: lines, variables, change, attribution and explanation.
@@ -22,6 +44,7 @@ std::string statements_jsonl(const Engine& e);
 // Who a suggestion went to, in words: rep:ID, pod:ID/ROLE, central:ROLE, manager:REGION, warehouse, digital.
 std::string assignee_label(const Engine& e, const InterventionRecord& x);
 // One row per suggestion of an intervention rule: what fired, what became of it, its outcome.
+void write_interventions_csv(const Engine& e, const std::function<void(std::string_view)>& sink);
 std::string interventions_csv(const Engine& e);
 // One row per pod (or team): revenue, margin, discounts, deals, demand cards (docs/pods.md#kpis).
 std::string pods_csv(const Engine& e);

@@ -1,11 +1,15 @@
 // Engine: determinism across thread counts (pinned hash), invariants of a run, and that each
 // policy family changes outcomes.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <unistd.h>
 
 #include "helpers.hpp"
 #include "sim/checkpoint.hpp"
 #include "sim/output.hpp"
+#include <fmt/format.h>
 
 using namespace salesim;
 using namespace salesim::test;
@@ -222,4 +226,39 @@ TEST_CASE("Recorder::orders keeps what order() keeps, at any thread count", "[en
     CHECK(got.bytes() == want.bytes());
   }
   CHECK(one.median_basket() > 0);
+}
+
+// Outputs that grow with the run are streamed through AtomicFile (sim/output.hpp): what it wrote
+// appears under the final name only at commit; abandoned (an exception between pieces), it leaves
+// the old file as it was and no temporary behind.
+TEST_CASE("AtomicFile replaces a file only when committed", "[engine][outputs]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("salesim-atomic-{}", ::getpid());
+  fs::create_directories(dir);
+  const std::string path = (dir / "events.csv").string();
+  write_file_atomic(path, "old\n");
+  const auto read = [&] {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  try {
+    AtomicFile f(path);
+    f.write("new, part 1\n");
+    CHECK(fs::exists(dir / ".events.csv.tmp"));
+    throw std::runtime_error("the run failed half-way");
+  } catch (const std::runtime_error&) {
+  }
+  CHECK(read() == "old\n");
+  CHECK_FALSE(fs::exists(dir / ".events.csv.tmp"));
+  {
+    AtomicFile f(path);
+    f.write("new, part 1\n");
+    f.write("new, part 2\n");
+    CHECK(read() == "old\n");  // not yet
+    f.commit();
+  }
+  CHECK(read() == "new, part 1\nnew, part 2\n");
+  CHECK_FALSE(fs::exists(dir / ".events.csv.tmp"));
+  CHECK_THROWS_AS(AtomicFile((dir / "no-such-dir" / "x.csv").string()), std::runtime_error);
+  fs::remove_all(dir);
 }
