@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <omp.h>
 #include <fmt/format.h>
 
 #include "sim/engine.hpp"
@@ -169,15 +170,50 @@ void Engine::support_phase(Tick t, int day) {
     const ActionSpec& spec = sc_.actions[act];
     return is_customer(w_.stage[a]) ? spec.result_customer : spec.result_prospect;
   };
-  // Pushed material goes out at once, whatever the hour.
-  while (!m.digital.empty() && m.digital.front().not_before <= t) {
-    const Task task = m.digital.front();
-    m.digital.pop_front();
-    Rng rng(seed_, Purpose::Specialist, task.account, int64_t(t) * 8 + 7);
-    const ContactId c = w_.most_influential_uncontacted(task.account, t, window);
-    touch_account(out, task.account, c, task.action, sc_.actions[task.action].base_contribution,
-                  material_p_valid(task.account, task.action), false, 1.0, t, rng);
-    out.done_records.push_back(task.record);
+  // Pushed material goes out at once, whatever the hour: the tasks due, in queue order. A touch
+  // changes only its own account (and that account's contacts), so accounts are shared out between
+  // threads by number, each thread taking its accounts' tasks in queue order; what the touches
+  // produce (stage changes, orders) is then put back in task order, as one thread would have made it.
+  size_t due = 0;
+  while (due < m.digital.size() && m.digital[due].not_before <= t) ++due;
+  if (due > 0) {
+    struct Lane {
+      RepOut out;
+      std::vector<uint32_t> stage_task, order_task;  // the task each stage change and order came from
+      size_t next_stage = 0, next_order = 0;
+    };
+    const int lanes_n = due >= 64 ? std::max(1, threads_) : 1;
+    std::vector<Lane> lanes(static_cast<size_t>(lanes_n));
+    size_t lanes_used = 1;  // as many as OpenMP gave threads
+#pragma omp parallel num_threads(lanes_n)
+    {
+      const size_t n = size_t(omp_get_num_threads()), me = size_t(omp_get_thread_num());
+      if (me == 0) lanes_used = n;
+      Lane& lane = lanes[me];
+      for (size_t i = 0; i < due; ++i) {
+        const Task& task = m.digital[i];
+        if (task.account % n != me) continue;
+        Rng rng(seed_, Purpose::Specialist, task.account, int64_t(t) * 8 + 7);
+        const ContactId c = w_.most_influential_uncontacted(task.account, t, window);
+        touch_account(lane.out, task.account, c, task.action, sc_.actions[task.action].base_contribution,
+                      material_p_valid(task.account, task.action), false, 1.0, t, rng);
+        lane.stage_task.resize(lane.out.stages.size(), uint32_t(i));
+        lane.order_task.resize(lane.out.orders.size(), uint32_t(i));
+      }
+    }
+    for (size_t i = 0; i < due; ++i) {
+      Lane& lane = lanes[m.digital[i].account % lanes_used];
+      for (; lane.next_stage < lane.stage_task.size() && lane.stage_task[lane.next_stage] == i; ++lane.next_stage)
+        out.stages.push_back(lane.out.stages[lane.next_stage]);
+      for (; lane.next_order < lane.order_task.size() && lane.order_task[lane.next_order] == i; ++lane.next_order)
+        out.orders.push_back(lane.out.orders[lane.next_order]);
+      out.done_records.push_back(m.digital[i].record);
+    }
+#ifndef NDEBUG
+    for (const Lane& lane : lanes)  // a touch that is not a rep's visit raises no card, asks no discount
+      assert(lane.out.touches.empty() && lane.out.cards.empty() && lane.out.discounts.empty());
+#endif
+    m.digital.erase(m.digital.begin(), m.digital.begin() + long(due));
   }
   if (working) {
     // Specialists: each pod's role queue within its capacity today; in a hierarchy the central

@@ -35,7 +35,7 @@ TEST_CASE("same scenario and seed give the same state at 1, 2 and 4 threads", "[
 // made small, with reps poaching often and half of them from other regions.
 TEST_CASE("the benchmark mechanisms give the same outputs at 1, 2 and 3 threads", "[engine][determinism]") {
   const Scenario sc = load("scenarios/bench-large.json",
-                           {{"/clock/days", "40"}, {"/reps/count", "30"}, {"/accounts/per_rep", "40"},
+                           {{"/clock/days", "40"}, {"/reps/count", "30"}, {"/accounts/per_rep", "200"},
                             {"/reps/poaching/propensity", "0.5"}, {"/reps/poaching/cross_region_share", "0.5"},
                             {"/recorder/events", R"(["touch", "order", "stage", "intervention", "payout", "stockout"])"}});
   auto e1 = run(sc, 1);
