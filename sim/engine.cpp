@@ -1146,7 +1146,10 @@ void Engine::recompute_incentives() {
   const Tick t = tick_;
   const std::vector<PlanVars> vars = all_plan_variables(t, m.plan_uses_retention);
   const double floor = sc_.reps.effort_floor, scale = sc_.reps.effort_scale;
-  for (RepId r = 0; r < w_.reps(); ++r) {
+  // A plan's signals are a pure function of one rep's variables (IncentivePlan): reps in parallel.
+#pragma omp parallel for schedule(static) num_threads(threads_)
+  for (long ri = 0; ri < long(w_.reps()); ++ri) {
+    const RepId r = RepId(ri);
     m.incentives[r] = pol_.incentive->signals(vars[r]);
     // Effort follows the variable pay at stake per CNY (docs/model.md#incentive).
     m.effort[r] = floor + (1.0 - floor) * (1.0 - std::exp(-m.incentives[r].per_revenue / scale));

@@ -179,7 +179,8 @@ class IncentivePlan {
   virtual std::vector<PlanVar> uses() const = 0;
   // Variable pay lines (base salary excluded) as a pure function of the variables.
   virtual void lines(const PlanVars& x, std::vector<PayoutLine>& out) const = 0;
-  // Marginal value of outcomes given the variables so far in the period.
+  // Marginal value of outcomes given the variables so far in the period. Must be a pure function of x
+  // (no state, thread-safe): the engine evaluates it for reps in parallel.
   virtual PlanSignals signals(const PlanVars& x) const = 0;
   // How often the engine recomputes signals (dynamic plans: hours; others daily).
   virtual double recompute_hours() const { return 24.0; }
