@@ -63,6 +63,23 @@ void write_file_atomic(const std::string& path, const std::string& content) {
 }
 
 namespace {
+// Streamed files (events.csv, interventions.csv) are handed on a piece of about this size at a time.
+constexpr size_t kPiece = size_t(1) << 20;
+using Sink = std::function<void(std::string_view)>;
+void hand_on_full_piece(std::string& out, const Sink& sink) {
+  if (out.size() < kPiece) return;
+  sink(out);
+  out.clear();
+}
+// A streamed file's pieces gathered into one string.
+std::string whole(void (*write)(const Engine&, const Sink&), const Engine& e) {
+  std::string all;
+  write(e, [&](std::string_view piece) { all += piece; });
+  return all;
+}
+}  // namespace
+
+namespace {
 // Numbers in outputs: 10 significant digits, NaN as null (JSON) or empty (CSV).
 json jnum(double x) { return std::isfinite(x) ? json(std::stod(fmt::format("{:.10g}", x))) : json(nullptr); }
 std::string cnum(double x) { return std::isfinite(x) ? fmt::format("{:.10g}", x) : std::string(); }
@@ -152,7 +169,6 @@ void write_interventions_csv(const Engine& e, const std::function<void(std::stri
   std::string out =
       "day,date,rule,rule_name,kind,status,degraded,assignee,rep,account,region,sku,stage_before,done_day,"
       "ordered_within_outcome_days,stage_after,amount\n";
-  constexpr size_t kPiece = size_t(1) << 20;
   out.reserve(kPiece + 4096);
   const World& w = e.world();
   const auto& pol = *e.policies().interventions;
@@ -173,19 +189,12 @@ void write_interventions_csv(const Engine& e, const std::function<void(std::stri
                    x.done_day >= 0 ? std::to_string(x.done_day) : std::string(),
                    x.ordered >= 0 ? std::to_string(x.ordered) : std::string(),
                    acct && x.stage_after != 255 ? std::to_string(x.stage_after + 1) : std::string(), cnum(x.amount));
-    if (out.size() >= kPiece) {
-      sink(out);
-      out.clear();
-    }
+    hand_on_full_piece(out, sink);
   }
   sink(out);
 }
 
-std::string interventions_csv(const Engine& e) {
-  std::string all;
-  write_interventions_csv(e, [&](std::string_view piece) { all += piece; });
-  return all;
-}
+std::string interventions_csv(const Engine& e) { return whole(write_interventions_csv, e); }
 
 std::string pods_csv(const Engine& e) {
   std::string out =
@@ -212,7 +221,6 @@ std::string pods_csv(const Engine& e) {
 
 void write_events_csv(const Engine& e, const std::function<void(std::string_view)>& sink) {
   std::string out = "time,tick,kind,rep,account,detail,subject,value\n";
-  constexpr size_t kPiece = size_t(1) << 20;
   out.reserve(kPiece + 4096);
   const auto& events = e.recorder().events();
   const int th = e.clock().tick_hours();
@@ -265,19 +273,12 @@ void write_events_csv(const Engine& e, const std::function<void(std::string_view
     fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{}\n", time, ev.tick, kEventNames[ev.kind],
                    ev.rep == kNone ? std::string() : std::to_string(ev.rep),
                    ev.account == kNone ? std::string() : std::to_string(ev.account), q(detail), q(subject), value);
-    if (out.size() >= kPiece) {
-      sink(out);
-      out.clear();
-    }
+    hand_on_full_piece(out, sink);
   }
   sink(out);
 }
 
-std::string events_csv(const Engine& e) {
-  std::string all;
-  write_events_csv(e, [&](std::string_view piece) { all += piece; });
-  return all;
-}
+std::string events_csv(const Engine& e) { return whole(write_events_csv, e); }
 
 std::string payouts_csv(const Engine& e) {
   // role and staff come last so readers of the first seven columns keep working; a warehouse staff
