@@ -780,18 +780,37 @@ void Engine::fulfil(Tick t, int day) {
   Impl& m = *m_;
   const size_t G = w_.n_regions;
   if (m.region_books.size() != G) m.region_books.resize(G);
-  for (RegionBook& b : m.region_books) b.orders_idx.clear();
-  for (uint32_t i = 0; i < uint32_t(m.pending.size()); ++i)
-    m.region_books[w_.acct_region[m.pending[i].account]].orders_idx.push_back(i);
-  // Largest regions first, so two threads finish together.
-  std::vector<RegionId> by_size(G);
-  for (size_t g = 0; g < G; ++g) by_size[g] = RegionId(g);
-  std::stable_sort(by_size.begin(), by_size.end(), [&](RegionId x, RegionId y) {
-    return m.region_books[x].orders_idx.size() > m.region_books[y].orders_idx.size();
-  });
   const long P = long(m.pending.size());
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_) if (P > 256)
-  for (long k = 0; k < long(G); ++k) fulfil_region(by_size[size_t(k)], t, day);
+  const int nt = P > 256 ? std::max(1, threads_) : 1;
+  std::vector<RegionId> by_size(G);
+#pragma omp parallel num_threads(nt)
+  {
+    // Each thread sorts its contiguous part of the pending orders by region, in order; a region's
+    // orders are its parts read in part order: pending's order, as one thread would find it.
+    const size_t n = size_t(omp_get_num_threads()), me = size_t(omp_get_thread_num());
+#pragma omp single
+    for (RegionBook& b : m.region_books) b.parts.resize(n);
+    for (RegionBook& b : m.region_books) b.parts[me].clear();
+    for (size_t i = size_t(P) * me / n; i < size_t(P) * (me + 1) / n; ++i)
+      m.region_books[w_.acct_region[m.pending[i].account]].parts[me].push_back(uint32_t(i));
+#pragma omp barrier
+#pragma omp single
+    {
+      // Largest regions first, so two threads finish together.
+      std::vector<size_t> size(G, 0);
+      for (size_t g = 0; g < G; ++g)
+        for (const auto& part : m.region_books[g].parts) size[g] += part.size();
+      for (size_t g = 0; g < G; ++g) by_size[g] = RegionId(g);
+      std::stable_sort(by_size.begin(), by_size.end(), [&](RegionId x, RegionId y) { return size[x] > size[y]; });
+    }
+#pragma omp for schedule(dynamic, 1)
+    for (long k = 0; k < long(G); ++k) {
+      RegionBook& b = m.region_books[by_size[size_t(k)]];
+      b.orders_idx.clear();
+      for (const auto& part : b.parts) b.orders_idx.insert(b.orders_idx.end(), part.begin(), part.end());
+      fulfil_region(by_size[size_t(k)], t, day);
+    }
+  }
   // Merge in region order.
   std::vector<const std::vector<double>*> values;
   for (const RegionBook& b : m.region_books) values.push_back(&b.values);

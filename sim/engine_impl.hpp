@@ -34,6 +34,7 @@ struct OrderCredit {
 // What fulfil books in one region during a tick, merged in region order (Engine::fulfil).
 struct alignas(64) RegionBook {     // a cache line of its own: threads fill neighbouring books
   std::vector<uint32_t> orders_idx;   // this tick's orders of the region: indices into pending, in order
+  std::vector<std::vector<uint32_t>> parts;  // the same, found by each thread in its part of pending
   std::vector<Event> events;          // in booking order; order events get their sequence number at the merge
   std::vector<OrderCredit> foreign;   // credit to reps of other regions (poachers)
   std::vector<double> values;         // order values, for the recorder's histogram (serial, at the merge)
