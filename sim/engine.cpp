@@ -270,9 +270,10 @@ void Engine::begin_day(int day) {
   // for the day (a branch-free loop of integer hashing the CPU overlaps across accounts), then the
   // stage logic, whose branches would otherwise stall each hash.
   constexpr long kBlock = 256;
+  const RngStream journey(seed_, Purpose::Journey);
   ordered_block_scan(A, threads_, kBlock, m.change_chunks, [&](long lo, long hi, std::vector<StageChange>& changes) {
     double draw[kBlock];
-    for (long ai = lo; ai < hi; ++ai) draw[ai - lo] = Rng(seed_, Purpose::Journey, AccountId(ai), day).uniform();
+    for (long ai = lo; ai < hi; ++ai) draw[ai - lo] = journey.at(AccountId(ai), day).uniform();
     for (long ai = lo; ai < hi; ++ai) {
       const AccountId a = AccountId(ai);
       const uint8_t st = w_.stage[a];
@@ -740,6 +741,7 @@ void Engine::account_order_phase(Tick t, int day) {
   // Per block of accounts: a branch-free pass the compiler vectorises (accumulate, compare), then a
   // scalar pass over the few accounts that order (about one in ten per tick in bench-large).
   constexpr long kBlock = 256;
+  const RngStream order_stream(seed_, Purpose::Order);
   ordered_block_scan(A, threads_, kBlock, m.account_chunks, [&](long lo, long hi, std::vector<AccountId>& orders) {
     alignas(64) uint8_t hit[kBlock];
     const long n = hi - lo;
@@ -763,7 +765,7 @@ void Engine::account_order_phase(Tick t, int day) {
         word &= word - 1;
         const AccountId a = AccountId(lo + k);
         hazard[a] = 0.f;
-        target[a] = float(Rng(seed_, Purpose::Order, a, t).exponential(1.0));
+        target[a] = float(order_stream.at(a, t).exponential(1.0));
         orders.push_back(a);
       }
     }
@@ -910,6 +912,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     __builtin_prefetch(&m.poached_until[x]);
     __builtin_prefetch(&m.categories[x], 1);
   };
+  const RngStream basket_stream(seed_, Purpose::Basket), credit_stream(seed_, Purpose::Credit);
   const size_t n_orders = b.orders_idx.size();
   for (size_t j = 0; j < std::min(kAhead, n_orders); ++j) prefetch(m.pending[b.orders_idx[j]].account);
   for (size_t j = 0; j < n_orders; ++j) {
@@ -923,7 +926,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     if (w_.credit_frozen[a]) { ++sum.blocked; continue; }  // docs/interventions.md#credit
     // The basket, from the order's own keyed stream.
     lines.clear();
-    Rng rng(seed_, Purpose::Basket, a, int64_t(t) * 4 + o.via_visit * 2 + o.first);
+    Rng rng = basket_stream.at(a, int64_t(t) * 4 + o.via_visit * 2 + o.first);
     pol_.demand->basket(w_, a, rng, lines);
     const double acct_discount = w_.acct_discount[a];
     OrderCredit c;
@@ -961,7 +964,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
       if (w_.arrears_due[a] != kNever) {
         b.exposure.push_back({a, true, revenue});
       } else {
-        Rng crng(seed_, Purpose::Credit, a, t);
+        Rng crng = credit_stream.at(a, t);
         if (crng.bernoulli(sc_.credit.late_share)) {
           const Tick tpd = clock().ticks_per_day();
           w_.arrears_due[a] = t + Tick(sc_.credit.terms_days) * tpd;

@@ -26,7 +26,11 @@ constexpr uint64_t mix64(uint64_t z) {
 class Rng {
  public:
   constexpr Rng(uint64_t seed, Purpose purpose, uint64_t entity, int64_t tick)
-      : key_(mix64(mix64(mix64(seed ^ (uint64_t(purpose) << 48)) ^ entity) ^ uint64_t(tick))) {}
+      : Rng(stream_base(seed, purpose), entity, tick) {}
+  // The first mix of the key depends on (seed, purpose) alone; RngStream keeps it for loops that
+  // open many streams of one purpose.
+  static constexpr uint64_t stream_base(uint64_t seed, Purpose purpose) { return mix64(seed ^ (uint64_t(purpose) << 48)); }
+  constexpr Rng(uint64_t base, uint64_t entity, int64_t tick) : key_(mix64(mix64(base ^ entity) ^ uint64_t(tick))) {}
 
   constexpr uint64_t next_u64() { return mix64(key_ + 0xD1B54A32D192ED03ull * ++counter_); }
   // Uniform in [0, 1) with 53 random bits.
@@ -66,6 +70,17 @@ class Rng {
  private:
   uint64_t key_;
   uint64_t counter_ = 0;
+};
+
+// The streams of one (seed, purpose): at(entity, tick) is Rng(seed, purpose, entity, tick), the same
+// numbers, with the key's first mix done once (hot loops open a stream per order or account).
+class RngStream {
+ public:
+  constexpr RngStream(uint64_t seed, Purpose purpose) : base_(Rng::stream_base(seed, purpose)) {}
+  constexpr Rng at(uint64_t entity, int64_t tick) const { return Rng(base_, entity, tick); }
+
+ private:
+  uint64_t base_;
 };
 
 }  // namespace salesim
