@@ -270,7 +270,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // toolchain the project builds with). Add the member to save_checkpoint / restore_checkpoint (or,
   // for World, decide it is structure fixed after build_world), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-  static_assert(sizeof(Engine::Impl) == 2264, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Engine::Impl) == 2288, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1320, "World changed: save and restore new state in sim/checkpoint.cpp");
   static_assert(sizeof(Recorder) == 352, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
@@ -301,8 +301,9 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // Engine::Impl, every member in declaration order. The per-tick scratch (rep_out, account_chunks,
   // change_chunks, pending, suggestions, support_out, ...) is empty or rebuilt at a day
   // boundary, where the CLI checkpoints, but it is saved too: then a checkpoint at any tick resumes
-  // exactly, and the list needs no judgement. Two exceptions: region_books, fulfil's per-region
-  // scratch, is emptied before fulfil returns, so between ticks there is nothing in it to save; and
+  // exactly, and the list needs no judgement. The exceptions: region_books, fulfil's per-region
+  // scratch, and pod_out, the specialists' per-pod scratch, are emptied before their phase returns,
+  // so between ticks there is nothing in them to save; and
   // plan_uses_retention is derived from the plan, which the restoring engine was built with; the
   // order_lambda cache, recomputed from the saved daily rates (lambda_day starts at -1); and
   // churn_base, a table of the scenario's churn parameters (Engine::build_tables).

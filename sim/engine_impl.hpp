@@ -105,6 +105,7 @@ struct Engine::Impl {
   std::array<double, 3> central_capacity_left{};    // today, per role (same headcount as the pods would have)
   std::vector<double> pod_capacity_left;            // today, [pod * 3 + role]
   RepOut support_out;                               // scratch for specialist and digital touches
+  std::vector<RepOut> pod_out;                      // scratch: each pod's specialist touches, merged in pod order
   // behaviour value (docs/model.md#behaviour-value): the last kValueRing valued touches of each account
   std::vector<std::array<float, kValueRing>> value_amount;
   std::vector<std::array<Tick, kValueRing>> value_tick;

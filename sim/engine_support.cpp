@@ -218,7 +218,7 @@ void Engine::support_phase(Tick t, int day) {
   if (working) {
     // Specialists: each pod's role queue within its capacity today; in a hierarchy the central
     // departments, with the same headcount pooled, after their coordination delay.
-    auto serve = [&](std::deque<Task>& q, double* capacity) {
+    auto serve = [&](std::deque<Task>& q, double* capacity, RepOut& into) {
       while (!q.empty() && q.front().not_before <= t) {
         const Task task = q.front();
         if (task.expires <= t) {
@@ -232,13 +232,34 @@ void Engine::support_phase(Tick t, int day) {
         Rng rng(seed_, Purpose::Specialist, task.account, int64_t(t) * 8 + 3);
         const ContactId c = w_.most_influential_uncontacted(task.account, t, window);
         const double p_valid = std::min(1.0, material_p_valid(task.account, task.action) * 1.2);
-        touch_account(out, task.account, c, task.action, sc_.actions[task.action].base_contribution, p_valid, false,
+        touch_account(into, task.account, c, task.action, sc_.actions[task.action].base_contribution, p_valid, false,
                       1.0, t, rng);
-        out.done_records.push_back(task.record);
+        into.done_records.push_back(task.record);
       }
     };
-    for (size_t k = 0; k < m.pod_queue.size(); ++k) serve(m.pod_queue[k], &m.pod_capacity_left[k]);
-    for (size_t k = 0; k < 3; ++k) serve(m.central_queue[k], &m.central_capacity_left[k]);
+    // A pod's queues hold tasks for its own reps' accounts (a dispatch goes to the pod of the
+    // account's rep) and its capacity is its own, so pods are served in parallel, each into a lane of
+    // its own, its three role queues in order; the lanes are then put back in pod order, as one
+    // thread serving the pods in turn would have made them. Pods with nothing due are skipped.
+    const long pods = long(m.pod_queue.size() / 3);
+    m.pod_out.resize(size_t(pods));
+    const auto due_now = [&](const std::deque<Task>& q) { return !q.empty() && q.front().not_before <= t; };
+    long busy = 0;
+    for (const auto& q : m.pod_queue) busy += due_now(q);
+#pragma omp parallel for schedule(dynamic, 4) num_threads(busy >= 2 ? std::max(1, threads_) : 1)
+    for (long pod = 0; pod < pods; ++pod)
+      for (size_t k = size_t(pod) * 3; k < size_t(pod) * 3 + 3; ++k)
+        if (due_now(m.pod_queue[k])) serve(m.pod_queue[k], &m.pod_capacity_left[k], m.pod_out[size_t(pod)]);
+    for (RepOut& lane : m.pod_out) {
+      assert(lane.touches.empty() && lane.cards.empty() && lane.discounts.empty());  // no rep visits
+      out.stages.insert(out.stages.end(), lane.stages.begin(), lane.stages.end());
+      out.orders.insert(out.orders.end(), lane.orders.begin(), lane.orders.end());
+      out.done_records.insert(out.done_records.end(), lane.done_records.begin(), lane.done_records.end());
+      lane.stages.clear();
+      lane.orders.clear();
+      lane.done_records.clear();
+    }
+    for (size_t k = 0; k < 3; ++k) serve(m.central_queue[k], &m.central_capacity_left[k], out);
   }
   // Demand cards: answered when their time comes (pod presales within today's capacity), closed
   // unanswered after expiry_days.

@@ -32,10 +32,11 @@ TEST_CASE("same scenario and seed give the same state at 1, 2 and 4 threads", "[
 }
 
 // Every mechanism that runs in parallel, with orders credited across regions: the benchmark scenario
-// made small, with reps poaching often and half of them from other regions.
+// made small, with reps poaching often and half of them from other regions, and enough pods (24) for
+// their specialists' queues to be served in parallel.
 TEST_CASE("the benchmark mechanisms give the same outputs at 1, 2 and 3 threads", "[engine][determinism]") {
   const Scenario sc = load("scenarios/bench-large.json",
-                           {{"/clock/days", "40"}, {"/reps/count", "30"}, {"/accounts/per_rep", "200"},
+                           {{"/clock/days", "40"}, {"/reps/count", "120"}, {"/accounts/per_rep", "50"},
                             {"/reps/poaching/propensity", "0.5"}, {"/reps/poaching/cross_region_share", "0.5"},
                             {"/recorder/events", R"(["touch", "order", "stage", "intervention", "payout", "stockout"])"}});
   auto e1 = run(sc, 1);
