@@ -13,9 +13,12 @@ bin=build/fuzz/fuzz
 seed() {  # fills the working corpus of $1 from the project's own inputs
   local t=$1 dir=build/fuzz/corpus/$1
   mkdir -p "$dir"
+  # Seeds are named after their path (scenarios/b2b-pods.json and scenarios/experiments/b2b-pods.json
+  # are different files with one name).
+  copy_seeds() { local f; for f in "$@"; do cp "$f" "$dir/seed-${f//\//_}"; done; }
   case $t in
-    scenario) cp scenarios/*.json scenarios/plans/*.json scenarios/experiments/*.json "$dir"/ ;;
-    mapping)  cp scenarios/history/*.json tests/data/history/*.json tests/fuzz/data/*.json "$dir"/ ;;
+    scenario) copy_seeds scenarios/*.json scenarios/plans/*.json scenarios/experiments/*.json ;;
+    mapping)  copy_seeds scenarios/history/*.json tests/data/history/*.json tests/fuzz/data/*.json ;;
     csv)      # the first byte picks the section and dialect (tests/fuzz/targets.cpp)
               local i=0
               while IFS= read -r f; do
