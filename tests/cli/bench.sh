@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
-# salesim bench (docs/performance.md): the throughput table for each thread count, and with --phases
-# the best run's time by phase, whose parts add up to the run's wall time; bad input exits 2.
+# salesim bench (docs/performance.md): the machine reference, the throughput table for each thread
+# count with best and median times and both speed-ups, the machine's drift over the rounds, and with
+# --phases the best run's time by phase, whose parts add up to the run's wall time; bad input exits 2.
 # Usage: bench.sh SALESIM_BINARY SOURCE_DIR
 set -u
 BIN=$1; SRC=$2
 source "$(dirname "$0")/lib/expect.bash"
 cd "$SRC"
 
-out=$("$BIN" bench scenarios/default.json --threads 1,2 --repeat 1 --phases --set /clock/days=20 2>&1); rc=$?
+out=$("$BIN" bench scenarios/default.json --threads 1,2 --repeat 2 --phases --set /clock/days=20 2>&1); rc=$?
 [ "$rc" = 0 ] && ok || { bad "bench exited $rc"; echo "$out" | head; }
-grep -qE '^scenarios/default.json +2 +13462 +120 .*speed-up [0-9.]+x$' <<<"$out" && ok || bad "no two-thread row with a speed-up"
+grep -qE '^machine reference: [0-9.]+ M steps/s on one thread; 2 copies at once do [0-9.]+x the work of one' <<<"$out" \
+  && ok || bad "no machine reference line"
+grep -qE '^scenarios/default.json +1 +13462 +120 +[0-9.]+ +[0-9.]+ +[0-9.e+]+ +[0-9]+ +[0-9]+$' <<<"$out" && ok || bad "no one-thread row"
+grep -qE '^scenarios/default.json +2 +13462 +120 .*speed-up [0-9.]+x best, [0-9.]+x median of rounds$' <<<"$out" \
+  && ok || bad "no two-thread row with both speed-ups"
+grep -qE "^  the machine's own speed \(reference kernel, before each round\) varied [0-9.]+x" <<<"$out" && ok || bad "no drift line"
+grep -q "peak RSS is each thread count's own" <<<"$out" && ok || bad "peak RSS is not per run"
+# The median is never below the best; a scenario's own peak memory, not the reference kernel's 64 MiB tables.
+python3 - "$out" <<'PY' && ok || bad "median below best, or the reference kernel counted in peak RSS"
+import re, sys
+rows = [l.split() for l in sys.argv[1].splitlines() if l.startswith("scenarios/default.json")]
+sys.exit(0 if rows and all(float(r[5]) >= float(r[4]) and float(r[7]) < 64 for r in rows) else 1)
+PY
+quiet=$("$BIN" bench scenarios/default.json --threads 1 --repeat 1 --no-reference --set /clock/days=5 2>&1)
+grep -q "machine reference" <<<"$quiet" && bad "--no-reference still ran the reference" || ok
 for phase in "world build" "day start" "pay signals" "specialists" "reps" "orders" "fulfilment" "day end" "final pay"; do
   grep -q "^  $phase " <<<"$out" && ok || bad "no phase row '$phase'"
 done
