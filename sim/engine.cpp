@@ -4,6 +4,7 @@
 
 #include "sim/attribution.hpp"
 #include "sim/engine_impl.hpp"
+#include "sim/exact_math.hpp"
 #include "sim/parallel.hpp"
 
 #include <algorithm>
@@ -937,7 +938,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
       const size_t s = size_t(g) * w_.n_skus + l.sku;
       m.bucket_demand[s] += l.qty;
       units_today += l.qty;
-      const double shipped = std::min<double>(l.qty, std::floor(w_.stock[s]));
+      const double shipped = std::min<double>(l.qty, floor_positive(w_.stock[s]));
       w_.stock[s] -= shipped;
       ++sum.lines;
       const double list_price = w_.sku_price[l.sku] * (1.0 - discount);
@@ -975,7 +976,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     }
     c.lines = uint32_t(lines.size());
     c.new_ordering_account = m.categories[a] == 0;
-    c.new_category_hits = uint32_t(__builtin_popcount(category_bits & ~m.categories[a]));  // categories new to it
+    c.new_category_hits = popcount32(category_bits & ~m.categories[a]);  // categories new to it
     m.categories[a] |= category_bits;
     cogs_sum += cogs;
     b.values.push_back(revenue);

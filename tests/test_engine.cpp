@@ -1,6 +1,9 @@
 // Engine: determinism across thread counts (pinned hash), invariants of a run, and that each
 // policy family changes outcomes.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -8,6 +11,8 @@
 
 #include "helpers.hpp"
 #include "sim/checkpoint.hpp"
+#include "sim/exact_math.hpp"
+#include "sim/rng.hpp"
 #include "sim/output.hpp"
 #include <fmt/format.h>
 
@@ -78,6 +83,28 @@ TEST_CASE("a different seed gives a different run", "[engine][determinism]") {
   a->run();
   b->run();
   CHECK(a->state_hash() != b->state_hash());
+}
+
+TEST_CASE("the hot loop's inline popcount and floor give exactly the library's results", "[engine]") {
+  Rng rng(1, Purpose::WorldBuild, 0, 0);
+  for (int i = 0; i < 100000; ++i) {
+    const auto x = uint32_t(rng.next_u64());
+    REQUIRE(popcount32(x) == uint32_t(__builtin_popcount(x)));
+    REQUIRE(popcount32(x & (x >> 7) & (x >> 13)) == uint32_t(__builtin_popcount(x & (x >> 7) & (x >> 13))));
+  }
+  const auto same = [](double x) {
+    const double a = floor_positive(x), b = std::floor(x);
+    return std::isnan(b) ? std::isnan(a) : std::memcmp(&a, &b, sizeof a) == 0;  // the same bits: -0 stays -0
+  };
+  for (double x : {0.0, -0.0, 0.3, 0.9999999999999999, 1.0, 1.5, 2.0 - 0x1p-52, 3e9, 0x1p52 - 0.5, 0x1p52, 0x1p60, -0.5,
+                   -1.0, -2.5, std::nan(""), std::numeric_limits<double>::infinity(),
+                   -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::denorm_min()})
+    CHECK(same(x));
+  for (int i = 0; i < 100000; ++i) {
+    const double u = rng.uniform();
+    REQUIRE(same(u * 1000.0));
+    REQUIRE(same(std::ldexp(u, int(rng.below(120)) - 30)));
+  }
 }
 
 TEST_CASE("invariants hold over a run", "[engine][invariants]") {
