@@ -85,6 +85,26 @@ TEST_CASE("fuzz finding: a number too large for a double is a clear JSON error i
   CHECK(o.problems[0].where == "/seed");
 }
 
+// The second finding (session 5, 2026-12-06): an integer parameter written as a huge float is a whole
+// number, so it passed the type check, and its conversion to int64 after validation was undefined
+// behaviour (UBSan: "6.22222e+83 is outside the range of representable values of type 'long'").
+TEST_CASE("fuzz finding: an integer parameter too large for an int64 is a clear error", "[fuzz][scenario]") {
+  const std::string path = std::string(SALESIM_SOURCE_DIR) + "/scenarios/default.json";
+  for (const char* big : {"6.2222e83", "1e19", "-1e19", "9.3e18"}) {
+    salesim::LoadResult s = salesim::load_scenario_file(path, {{"/reps/count", big}});
+    REQUIRE_FALSE(s.ok());
+    REQUIRE(s.problems.size() == 1);
+    CHECK(s.problems[0].where == "/reps/count");
+    CHECK_THAT(s.problems[0].what, Catch::Contains("expected an integer"));
+  }
+  // Whole floats an int64 holds are still integers (and then checked against the parameter's range).
+  salesim::LoadResult ok = salesim::load_scenario_file(path, {{"/reps/count", "120.0"}});
+  CHECK(ok.ok());
+  salesim::LoadResult range = salesim::load_scenario_file(path, {{"/reps/count", "9e18"}});
+  REQUIRE_FALSE(range.ok());
+  CHECK_THAT(range.problems[0].what, Catch::Contains("must be <="));
+}
+
 // Not found by the fuzzer (it cannot make a device), but the same class: a mapping naming a device
 // would be read without end. Only regular files are imported.
 TEST_CASE("a mapping or plan file that names a device is refused, not read without end", "[fuzz][history]") {
