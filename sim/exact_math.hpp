@@ -1,6 +1,6 @@
 // Inline versions of library functions for the per-order hot loop, each giving exactly the library's
 // result (tests/test_engine.cpp checks them against it). The baseline x86-64 target has neither
-// POPCNT nor SSE4.1, so __builtin_popcount and std::floor are calls there.
+// POPCNT nor SSE4.1, so __builtin_popcount, std::floor and std::round are calls there.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -18,5 +18,14 @@ constexpr uint32_t popcount32(uint32_t x) {
 // the floor for 0 < x < 2^52 (the result, +0 or a whole number, is exactly the double std::floor
 // gives); zeros (keeping their sign), negatives, huge values and NaN take std::floor.
 inline double floor_positive(double x) { return x > 0.0 && x < 0x1p52 ? double(int64_t(x)) : std::floor(x); }
+
+// std::round(x) (halves away from zero) for an order's value in cents (one per order, in the basket
+// histogram). For 0 < x < 2^52 the fraction x - trunc(x) is exact, so comparing it with one half
+// rounds as std::round does; anything else takes std::round.
+inline double round_positive(double x) {
+  if (!(x > 0.0 && x < 0x1p52)) return std::round(x);
+  const double t = double(int64_t(x));
+  return x - t >= 0.5 ? t + 1.0 : t;
+}
 
 }  // namespace salesim

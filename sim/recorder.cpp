@@ -1,5 +1,7 @@
 #include "sim/recorder.hpp"
 
+#include "sim/exact_math.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <omp.h>
@@ -25,7 +27,7 @@ void Recorder::orders(const std::vector<const std::vector<double>*>& lists, int 
     const double lo = double(kBasketBins * me / nt), hi = double(kBasketBins * (me + 1) / nt);
     for (const std::vector<double>* list : lists)
       for (const double value : *list) {
-        const double cents = std::round(value * 100.0);
+        const double cents = round_positive(value * 100.0);
         if (cents >= lo && cents < hi) ++bins[size_t(cents)];
         else if (me == 0 && !(cents >= 0 && cents < double(kBasketBins))) basket_big_.push_back(float(value));
       }

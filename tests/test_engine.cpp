@@ -85,7 +85,7 @@ TEST_CASE("a different seed gives a different run", "[engine][determinism]") {
   CHECK(a->state_hash() != b->state_hash());
 }
 
-TEST_CASE("the hot loop's inline popcount and floor give exactly the library's results", "[engine]") {
+TEST_CASE("the hot loop's inline popcount, floor and round give exactly the library's results", "[engine]") {
   Rng rng(1, Purpose::WorldBuild, 0, 0);
   for (int i = 0; i < 100000; ++i) {
     const auto x = uint32_t(rng.next_u64());
@@ -104,6 +104,21 @@ TEST_CASE("the hot loop's inline popcount and floor give exactly the library's r
     const double u = rng.uniform();
     REQUIRE(same(u * 1000.0));
     REQUIRE(same(std::ldexp(u, int(rng.below(120)) - 30)));
+  }
+  const auto same_round = [](double x) {
+    const double a = round_positive(x), b = std::round(x);
+    return std::isnan(b) ? std::isnan(a) : std::memcmp(&a, &b, sizeof a) == 0;
+  };
+  for (double x : {0.0, -0.0, 0.49999999999999994, 0.5, 1.5, 2.5, 8722.5, 8722.499999999998, 0x1p52 - 0.5, 0x1p52 - 1.5,
+                   0x1p52, 0x1p53 + 2, -0.5, -2.5, std::nan(""), std::numeric_limits<double>::infinity(),
+                   std::numeric_limits<double>::denorm_min()})
+    CHECK(same_round(x));
+  for (int i = 0; i < 100000; ++i) {
+    const double u = rng.uniform();
+    REQUIRE(same_round(u * 1e6));
+    REQUIRE(same_round(87.22 * 100.0 * u));
+    REQUIRE(same_round(double(rng.below(100000)) + 0.5));  // halves
+    REQUIRE(same_round(std::ldexp(u, int(rng.below(120)) - 30)));
   }
 }
 
