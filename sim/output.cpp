@@ -1,6 +1,8 @@
 #include "sim/output.hpp"
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cmath>
 #include <cstring>
 #include <fcntl.h>
@@ -39,6 +41,11 @@ void AtomicFile::write(std::string_view piece) {
     }
     done += size_t(n);
   }
+  // Fault injection for the kill test (tests/cli/atomic_outputs.sh, docs/reliability.md): with
+  // SALESIM_TEST_KILL_WRITING=NAME the process is killed (SIGKILL) right after the first piece of
+  // the file NAME reaches its temporary file, as a crash or an out-of-memory kill would.
+  static const char* const kill_writing = std::getenv("SALESIM_TEST_KILL_WRITING");
+  if (kill_writing && std::filesystem::path(path_).filename() == kill_writing) ::raise(SIGKILL);
 }
 
 void AtomicFile::commit() {
