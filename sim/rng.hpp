@@ -27,10 +27,6 @@ class Rng {
  public:
   constexpr Rng(uint64_t seed, Purpose purpose, uint64_t entity, int64_t tick)
       : Rng(stream_base(seed, purpose), entity, tick) {}
-  // The first mix of the key depends on (seed, purpose) alone; RngStream keeps it for loops that
-  // open many streams of one purpose.
-  static constexpr uint64_t stream_base(uint64_t seed, Purpose purpose) { return mix64(seed ^ (uint64_t(purpose) << 48)); }
-  constexpr Rng(uint64_t base, uint64_t entity, int64_t tick) : key_(mix64(mix64(base ^ entity) ^ uint64_t(tick))) {}
 
   constexpr uint64_t next_u64() { return mix64(key_ + 0xD1B54A32D192ED03ull * ++counter_); }
   // Uniform in [0, 1) with 53 random bits.
@@ -68,6 +64,12 @@ class Rng {
   }
 
  private:
+  friend class RngStream;
+  // The first mix of the key depends on (seed, purpose) alone; RngStream keeps it for loops that
+  // open many streams of one purpose.
+  static constexpr uint64_t stream_base(uint64_t seed, Purpose purpose) { return mix64(seed ^ (uint64_t(purpose) << 48)); }
+  constexpr Rng(uint64_t base, uint64_t entity, int64_t tick) : key_(mix64(mix64(base ^ entity) ^ uint64_t(tick))) {}
+
   uint64_t key_;
   uint64_t counter_ = 0;
 };
