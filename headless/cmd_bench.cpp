@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <memory>
 #include <omp.h>
+#include <optional>
 #include <stdexcept>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -122,21 +123,23 @@ class ReferenceKernel {
 // What N threads can gain on this machine: the reference kernel alone, then as N copies at once.
 void print_machine_reference(const std::vector<int>& threads) {
   const int most = *std::max_element(threads.begin(), threads.end());
-  ReferenceKernel one(1), many(most);
+  ReferenceKernel one(1);
+  std::optional<ReferenceKernel> many;  // only when more than one thread is measured
+  if (most > 1) many.emplace(most);
   double best_one = 0, best_many = 0;
   for (int r = 0; r < 3; ++r) {
     best_one = std::max(best_one, one.run());
-    if (most > 1) best_many = std::max(best_many, many.run());
+    if (many) best_many = std::max(best_many, many->run());
   }
   fmt::print("machine reference: {:.1f} M steps/s on one thread", best_one / 1e6);
-  if (most > 1)
-    fmt::print("; {} copies at once do {:.2f}x the work of one (the most {} threads can gain here)", most,
-               most * best_many / best_one, most);
-  fmt::print("  [checksum {}]\n", (one.sink() ^ many.sink()) & 0xff);
-  if (most > 1 && most * best_many / best_one < 0.8 * most)
+  const double gain = most * best_many / best_one;
+  if (many)
+    fmt::print("; {} copies at once do {:.2f}x the work of one (the most {} threads can gain here)", most, gain, most);
+  fmt::print("  [checksum {}]\n", (one.sink() ^ (many ? many->sink() : 0)) & 0xff);
+  if (many && gain < 0.8 * most)
     fmt::print("warning: other work is using this machine's cores: {} threads can gain only {:.2f}x here, so the\n"
                "         figures for more than one thread measure the neighbours as much as salesim\n",
-               most, most * best_many / best_one);
+               most, gain);
 }
 
 struct Sample {
