@@ -358,7 +358,13 @@ TEST_CASE("account rules fire exactly where their metric definitions say, at any
                               "then": [{{"kind": "task", "action": "check_in"}}]}},)", m.name, op, m.value);
   // Two conditions, one of them on the region: fires only where the region's units fell.
   rules += R"({"name": "both", "cooldown_days": 0, "when": [{"metric": "region_units_change_pct", "op": "<", "value": -15, "window_days": 7},
-              {"metric": "days_since_valid_visit", "op": ">", "value": 5}], "then": [{"kind": "task", "action": "brochure"}]}])";
+              {"metric": "days_since_valid_visit", "op": ">", "value": 5}], "then": [{"kind": "task", "action": "brochure"}]},)";
+  // A region condition that holds in every region, and one that holds in none (the scan takes
+  // shortcuts for both: every account's region passes, or none does).
+  rules += R"({"name": "everywhere", "cooldown_days": 1, "when": [{"metric": "region_units_change_pct", "op": ">", "value": -90, "window_days": 7},
+              {"metric": "days_in_stage", "op": "<", "value": 10}], "then": [{"kind": "task", "action": "brochure"}]},)";
+  rules += R"({"name": "nowhere", "cooldown_days": 0, "when": [{"metric": "region_units_change_pct", "op": "<", "value": -90, "window_days": 7},
+              {"metric": "stage", "op": ">=", "value": 1}], "then": [{"kind": "task", "action": "brochure"}]}])";
   RuleFixture f(rules);
   const Tick tpd = RuleFixture::tpd;
   const size_t G = f.w.n_regions;
