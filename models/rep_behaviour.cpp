@@ -185,6 +185,12 @@ class IncentiveDriven final : public RepBehaviour {
     risk_ = TickTable(400 * tpd_, [p = RiskParams{horizon_, service_days_, base_churn_, neglect_}, tpd = tpd_](Tick dt) {
       return risk(p, double(dt) / double(tpd));
     });
+    // "Visited less than revisit_min_days ago" as a whole number of ticks, the same test as the
+    // division, so the branch on it no longer waits for one (docs/performance.md).
+    if (revisit_days_ > 0) revisit_ticks_ = std::max<Tick>(0, least_ticks_reaching(revisit_days_, tpd_));
+    // The habit term of every whole number of ticks since a visit up to 400 days: the same two divisions.
+    habit_.resize(size_t(400 * tpd_));
+    for (size_t dt = 0; dt < habit_.size(); ++dt) habit_[dt] = double(Tick(dt)) / double(tpd_) / 30.0;
   }
 
   // The chance that a repeat customer not validly visited for since_valid days churns from neglect
@@ -206,9 +212,10 @@ class IncentiveDriven final : public RepBehaviour {
     Rng rng(ctx.seed, Purpose::Plan, r, ctx.tick);
     double sum = 0;
     size_t n = 0;
+    const bool tick_test = tabled && revisit_ticks_ > 0;
     for (AccountId a = b; a < e; ++a) {
-      const double since_visit = double(ctx.tick - w.last_visit[a]) / tpd;
-      if (since_visit < revisit_days_) continue;
+      const Tick dv = ctx.tick - w.last_visit[a];
+      if (tick_test ? dv < revisit_ticks_ : double(dv) / tpd < revisit_days_) continue;
       const uint8_t st = w.stage[a];
       const double size = w.acct_size[a];
       const double order = order_value_ * size;                      // one order
@@ -234,7 +241,7 @@ class IncentiveDriven final : public RepBehaviour {
         act = st >= kEngaged ? kCustomTemplate : kNeedsDiscovery;
       }
       // Habit: the longer since the last visit, the more the route says "go there".
-      const double habit = since_visit / 30.0;
+      const double habit = tick_test && size_t(dv) < habit_.size() ? habit_[size_t(dv)] : double(dv) / tpd / 30.0;
       cand.push_back({pay, habit, a, act});
       sum += pay;
       ++n;
@@ -283,6 +290,8 @@ class IncentiveDriven final : public RepBehaviour {
   std::array<double, kActions> costs_;
   int tpd_ = 0;
   TickTable risk_;  // risk(days since the last valid visit), by ticks
+  std::vector<double> habit_;  // habit by whole ticks since the last visit (tpd_ ticks a day)
+  Tick revisit_ticks_ = 0;  // the least whole number of ticks that is revisit_days_ or more (0: not found)
   static thread_local std::vector<Cand> scratch_;
   static thread_local std::vector<Top> top_;
 };

@@ -25,4 +25,14 @@ class TickTable {
   std::vector<double> table_;
 };
 
+// The least whole number of ticks dt >= 0 with double(dt) / tpd >= days, or -1 if there is none
+// below `limit`. Division by tpd > 0 is monotone in dt, so for every dt >= 0, dt < this is exactly
+// double(dt) / tpd < days: a hot loop compares integers instead of waiting for a division.
+inline Tick least_ticks_reaching(double days, Tick tpd, Tick limit = Tick(1) << 24) {
+  if (tpd <= 0) return -1;
+  for (Tick dt = 0; dt < limit; ++dt)
+    if (double(dt) / double(tpd) >= days) return dt;
+  return -1;
+}
+
 }  // namespace salesim

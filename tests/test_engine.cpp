@@ -13,6 +13,7 @@
 #include "sim/checkpoint.hpp"
 #include "sim/exact_math.hpp"
 #include "sim/rng.hpp"
+#include "sim/tick_table.hpp"
 #include "sim/output.hpp"
 #include <fmt/format.h>
 
@@ -83,6 +84,24 @@ TEST_CASE("a different seed gives a different run", "[engine][determinism]") {
   a->run();
   b->run();
   CHECK(a->state_hash() != b->state_hash());
+}
+
+TEST_CASE("a day threshold in whole ticks is exactly the division's test", "[engine]") {
+  // Rep plans skip accounts visited less than revisit_min_days ago by comparing ticks.
+  size_t checked = 0;
+  for (const Tick tpd : {1, 2, 3, 4, 6, 8, 12, 24, 48})
+    for (const double days : {0.1, 1.0 / 3.0, 0.5, 1.0, 2.5, 3.0, 10.0 / 3.0, 7.0, 21.0, 0.1 + 0.2, 100.0 / 7.0}) {
+      const Tick least = least_ticks_reaching(days, tpd);
+      REQUIRE(least > 0);
+      for (Tick dt = 0; dt < 30 * tpd; ++dt, ++checked) {
+        INFO("tpd " << tpd << ", days " << days << ", dt " << dt);
+        CHECK((dt < least) == (double(dt) / double(tpd) < days));
+      }
+    }
+  CHECK(checked > 10000);
+  CHECK(least_ticks_reaching(0.0, 6) == 0);
+  CHECK(least_ticks_reaching(5.0, 0) == -1);
+  CHECK(least_ticks_reaching(1e9, 6, 1000) == -1);
 }
 
 TEST_CASE("the hot loop's inline popcount, floor and round give exactly the library's results", "[engine]") {
