@@ -209,7 +209,7 @@ void Recorder::save(ArchiveWriter& o) const {
   o.pod(event_mask_);
   o.vec(days_);
   o.vec(events_);
-  o.vec(basket_bins_);
+  o.vec(basket_more_.empty() ? basket_bins_ : basket_counts());  // the lanes added: as one thread counts
   o.vec(basket_big_);
   o.size(statements_.size());
   for (const auto& s : statements_) salesim::save(o, s);
@@ -239,6 +239,7 @@ void Recorder::load(ArchiveReader& in) {
   in.fixed(days_, "the time series");
   in.vec(events_);
   in.vec(basket_bins_);
+  basket_more_.clear();
   in.vec(basket_big_);
   statements_.resize(in.size(64));
   for (auto& s : statements_) salesim::load(in, s);
@@ -272,7 +273,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
 #if defined(__GLIBCXX__) && defined(__x86_64__)
   static_assert(sizeof(Engine::Impl) == 2288, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1320, "World changed: save and restore new state in sim/checkpoint.cpp");
-  static_assert(sizeof(Recorder) == 352, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Recorder) == 376, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
   ArchiveWriter o;
   // World: the state part (the structure, warehouse staff and their reliability included, is

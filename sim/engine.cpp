@@ -786,6 +786,7 @@ void Engine::fulfil(Tick t, int day) {
   const long P = long(m.pending.size());
   const int nt = P > 256 ? std::max(1, threads_) : 1;
   std::vector<RegionId> by_size(G);
+  rec_.basket_lanes(size_t(nt));  // each thread counts its regions' order values into its own lane
 #pragma omp parallel num_threads(nt)
   {
     // Each thread sorts its contiguous part of the pending orders by region, in order; a region's
@@ -815,9 +816,6 @@ void Engine::fulfil(Tick t, int day) {
     }
   }
   // Merge in region order.
-  std::vector<const std::vector<double>*> values;
-  for (const RegionBook& b : m.region_books) values.push_back(&b.values);
-  rec_.orders(values, P > 256 ? threads_ : 1);
   DayRow& row = rec_.day(day);
   for (RegionBook& b : m.region_books) {
     const RegionBook::Totals& x = b.sum;
@@ -839,6 +837,7 @@ void Engine::fulfil(Tick t, int day) {
     rec_.deal_cycle_days_sum += x.cycle_days;
     rec_.repurchase_eligible += x.repurchase_eligible;
     rec_.repurchase_hits += x.repurchase_hits;
+    rec_.basket_big(b.big_values);
     for (const OrderCredit& c : b.foreign) credit_order(c);
     for (Event& e : b.events) {
       if (e.kind == kEvOrder) e.detail = ++m.order_seq;
@@ -850,6 +849,7 @@ void Engine::fulfil(Tick t, int day) {
     b.events.clear();
     b.foreign.clear();
     b.values.clear();
+    b.big_values.clear();
   }
   m.pending.clear();
 }
@@ -1011,8 +1011,14 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
   }
   // The accounts' revenue months and invoices, after the orders (each order's work is long, so these
   // scattered updates overlap far better in loops of their own; the same additions in the same order).
+  // The order values go into this thread's lane of the recorder's histogram on the way (it was a
+  // serial pass over every value after the regions, read by every thread: docs/performance.md).
   const size_t month = size_t(m.month_index % 3);
-  for (size_t i = 0; i < b.values.size(); ++i) m.rev_months[b.ordering[i]][month] += float(b.values[i]);
+  uint32_t* basket_lane = rec_.basket_lane(size_t(omp_get_thread_num()));
+  for (size_t i = 0; i < b.values.size(); ++i) {
+    m.rev_months[b.ordering[i]][month] += float(b.values[i]);
+    Recorder::count_basket(basket_lane, b.values[i], b.big_values);
+  }
   b.ordering.clear();
   for (const RegionBook::Exposure& x : b.exposure) w_.exposure[x.account] = x.add ? w_.exposure[x.account] + x.amount : x.amount;
   b.exposure.clear();

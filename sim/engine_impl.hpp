@@ -37,8 +37,9 @@ struct alignas(64) RegionBook {     // a cache line of its own: threads fill nei
   std::vector<std::vector<uint32_t>> parts;  // the same, found by each thread in its part of pending
   std::vector<Event> events;          // in booking order; order events get their sequence number at the merge
   std::vector<OrderCredit> foreign;   // credit to reps of other regions (poachers)
-  std::vector<double> values;         // order values, for the recorder's histogram (serial, at the merge)
+  std::vector<double> values;         // shipped orders' values (revenue months, the recorder's histogram)
   std::vector<AccountId> ordering;    // the account of each of values (for the revenue months)
+  std::vector<float> big_values;      // values beyond the recorder's histogram, kept at the merge in order
   struct Exposure { AccountId account; bool add; double amount; };
   std::vector<Exposure> exposure;     // the tick's invoices: added to the account's exposure, or a new one
   struct Totals {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <omp.h>
 #include <span>
 
 namespace salesim {
@@ -14,29 +13,28 @@ void Recorder::init(int days, uint32_t event_mask) {
   days_.assign(size_t(days), DayRow{});
   events_.clear();
   basket_bins_.clear();
+  basket_more_.clear();
   basket_big_.clear();
   statements_.clear();
 }
 
-void Recorder::orders(const std::vector<const std::vector<double>*>& lists, int threads) {
+void Recorder::basket_lanes(size_t n) {
   if (basket_bins_.empty()) basket_bins_.assign(kBasketBins, 0);
-  uint32_t* bins = basket_bins_.data();
-#pragma omp parallel num_threads(std::max(1, threads))
-  {
-    const size_t me = size_t(omp_get_thread_num()), nt = size_t(omp_get_num_threads());
-    const double lo = double(kBasketBins * me / nt), hi = double(kBasketBins * (me + 1) / nt);
-    for (const std::vector<double>* list : lists)
-      for (const double value : *list) {
-        const double cents = round_positive(value * 100.0);
-        if (cents >= lo && cents < hi) ++bins[size_t(cents)];
-        else if (me == 0 && !(cents >= 0 && cents < double(kBasketBins))) basket_big_.push_back(float(value));
-      }
-  }
+  while (basket_more_.size() + 1 < n) basket_more_.emplace_back(kBasketBins, 0);
+}
+
+std::vector<uint32_t> Recorder::basket_counts() const {
+  std::vector<uint32_t> sum = basket_bins_;
+  for (const auto& lane : basket_more_)
+    for (size_t i = 0; i < lane.size(); ++i) sum[i] += lane[i];  // lanes exist only beside basket_bins_
+  return sum;
 }
 
 double Recorder::median_basket() const {
+  const std::vector<uint32_t> added = basket_more_.empty() ? std::vector<uint32_t>{} : basket_counts();
+  const std::vector<uint32_t>& bins = basket_more_.empty() ? basket_bins_ : added;
   uint64_t small = 0;
-  for (uint32_t c : basket_bins_) small += c;
+  for (uint32_t c : bins) small += c;
   const uint64_t n = small + basket_big_.size();
   if (n == 0) return 0;
   std::vector<float> big = basket_big_;
@@ -45,8 +43,8 @@ double Recorder::median_basket() const {
   auto at = [&](uint64_t k) {
     if (k >= small) return double(big[size_t(k - small)]);
     uint64_t seen = 0;
-    for (size_t i = 0; i < basket_bins_.size(); ++i) {
-      seen += basket_bins_[i];
+    for (size_t i = 0; i < bins.size(); ++i) {
+      seen += bins[i];
       if (seen > k) return double(i) / 100.0;
     }
     return 0.0;  // unreachable: k < small

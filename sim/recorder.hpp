@@ -1,6 +1,7 @@
 // Recorder: per-day time series, the event log and the counters KPIs are computed from.
 // docs/outputs.md describes every file and column; docs/model.md#kpis every KPI definition.
 #pragma once
+#include "sim/exact_math.hpp"
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -116,11 +117,18 @@ class Recorder {
       basket_big_.push_back(float(value));
     }
   }
-  // The same as order(v) for every value of every list, in list order, on `threads` threads: each
-  // counts the values of its own range of bins (counts add up the same in any order), and the first
-  // keeps the values beyond the histogram, in order. A tick's orders are counted this way
-  // (Engine::fulfil); docs/performance.md.
-  void orders(const std::vector<const std::vector<double>*>& lists, int threads);
+  // Orders counted in parallel (Engine::fulfil): each thread counts into a lane of its own, a
+  // histogram like the one order() fills; the lanes are added when the median is read or the
+  // recorder saved (counts add up the same in any order). Values beyond the histogram go to the
+  // caller's list and are kept by basket_big() in the order it is called. docs/performance.md
+  void basket_lanes(size_t n);                       // at least n lanes, lane 0 the histogram itself
+  uint32_t* basket_lane(size_t lane) { return lane == 0 ? basket_bins_.data() : basket_more_[lane - 1].data(); }
+  static void count_basket(uint32_t* lane, double value, std::vector<float>& big) {
+    const double cents = round_positive(value * 100.0);  // std::round's value, as in order()
+    if (cents >= 0 && cents < double(kBasketBins)) ++lane[size_t(cents)];
+    else big.push_back(float(value));
+  }
+  void basket_big(const std::vector<float>& values) { basket_big_.insert(basket_big_.end(), values.begin(), values.end()); }
   static constexpr size_t kBasketBins = 200000;  // 0.00 .. 1999.99 CNY
 
   DayRow& day(int d) { return days_[size_t(d)]; }
@@ -161,6 +169,8 @@ class Recorder {
   std::vector<DayRow> days_;
   std::vector<Event> events_;
   std::vector<uint32_t> basket_bins_;  // order count per cent of value, below kBasketBins cents
+  std::vector<std::vector<uint32_t>> basket_more_;  // lanes 1.. of parallel counting (added to basket_bins_ when read)
+  std::vector<uint32_t> basket_counts() const;     // basket_bins_ with every lane added
   std::vector<float> basket_big_;      // orders of kBasketBins cents and more
   std::vector<PayoutStatement> statements_;
 };

@@ -256,10 +256,11 @@ TEST_CASE("each policy family changes outcomes", "[engine][policies]") {
   }
 }
 
-// Engine::fulfil counts a tick's order values with Recorder::orders, threads splitting the
-// histogram's bins: it must keep exactly what one order() per value keeps (bins, and the values
-// beyond the histogram in their order), at any thread count.
-TEST_CASE("Recorder::orders keeps what order() keeps, at any thread count", "[engine][recorder]") {
+// Engine::fulfil counts each region's order values into its thread's lane of the recorder's
+// histogram, and hands the values beyond it over in region order: the recorder must keep exactly
+// what one order() per value keeps (bins, and the values beyond the histogram in their order), with
+// any number of lanes and whichever lane counts which list.
+TEST_CASE("counting orders in lanes keeps what order() keeps", "[engine][recorder]") {
   std::vector<std::vector<double>> lists(4);
   Rng rng(5, Purpose::Basket, 0, 0);
   for (auto& l : lists)
@@ -269,23 +270,34 @@ TEST_CASE("Recorder::orders keeps what order() keeps, at any thread count", "[en
   lists[2].push_back(-0.004);    // rounds to -0: the first bin
   lists[2].push_back(-3.0);
   lists[3].push_back(std::nan(""));
-  for (double at_split : {1000.0, 666.66, 666.67, 1333.33, 1333.34})  // where 2 or 3 threads split the bins
-    lists[0].push_back(at_split);
-  std::vector<const std::vector<double>*> ptrs;
-  for (const auto& l : lists) ptrs.push_back(&l);
   Recorder one;
   one.init(1, 0);
   for (const auto& l : lists)
     for (double v : l) one.order(v);
   ArchiveWriter want;
   one.save(want);
-  for (int threads : {1, 2, 3}) {
+  for (size_t lanes : {1, 2, 3}) {
     Recorder r;
     r.init(1, 0);
-    r.orders(ptrs, threads);
+    r.basket_lanes(lanes);
+    for (size_t i = 0; i < lists.size(); ++i) {
+      std::vector<float> big;
+      for (double v : lists[i]) Recorder::count_basket(r.basket_lane((i * 7 + lanes) % lanes), v, big);
+      r.basket_big(big);
+    }
     ArchiveWriter got;
     r.save(got);
     CHECK(got.bytes() == want.bytes());
+    CHECK(r.median_basket() == one.median_basket());
+    // A recorder loaded from that checkpoint counts on from the added lanes.
+    ArchiveReader in(got.bytes());
+    Recorder back;
+    back.init(1, 0);
+    back.load(in);
+    back.basket_lanes(lanes);
+    ArchiveWriter again;
+    back.save(again);
+    CHECK(again.bytes() == want.bytes());
   }
   CHECK(one.median_basket() > 0);
 }
