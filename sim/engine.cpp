@@ -482,53 +482,78 @@ void Engine::interventions(Tick t, int day) {
   int monday = day + 1;
   while (clock().weekday_of_day(monday) != 0) ++monday;
   const double capacity = sc_.reps.visits_per_day * cb.window_days;
-  for (const auto& s : m.suggestions) {
-    ++row.suggestions;
-    const uint32_t record = uint32_t(rec_.interventions.size());
-    InterventionRecord fired;
-    fired.day = day;
-    fired.rule = s.rule;
-    fired.kind = s.kind;
-    fired.rep = s.rep;
-    fired.account = s.account;
-    fired.series = s.series;
-    fired.stage_before = s.account != kNone ? w_.stage[s.account] : uint8_t(0);
-    rec_.interventions.push_back(fired);
-    rec_.event({t, kEvIntervention, kFired, 0, s.rep, s.account, s.rule, 0});
+  // Every suggestion gets the next record of the intervention log, in suggestion order. A task
+  // changes only its rep's queue and overload, and its acceptance draw is its own, so tasks are taken
+  // by all threads, each the reps of its share, in suggestion order within a rep; the other kinds
+  // (pushed material, dispatches, credit, replenishment), which share queues and stock, and the
+  // events, which are one list, follow on one thread in suggestion order: the same records, queues
+  // and events as one loop over the suggestions. docs/performance.md
+  const size_t N = m.suggestions.size(), base = rec_.interventions.size();
+  rec_.interventions.resize(base + N);
+  const int nt = N >= 512 ? std::max(1, threads_) : 1;
+  uint64_t degraded = 0, accepted = 0;
+#pragma omp parallel num_threads(nt) reduction(+ : degraded, accepted)
+  {
+    const size_t n = size_t(omp_get_num_threads()), me = size_t(omp_get_thread_num());
+    for (size_t i = N * me / n; i < N * (me + 1) / n; ++i) {
+      const Suggestion& s = m.suggestions[i];
+      InterventionRecord& fired = rec_.interventions[base + i];
+      fired.day = day;
+      fired.rule = s.rule;
+      fired.kind = s.kind;
+      fired.rep = s.rep;
+      fired.account = s.account;
+      fired.series = s.series;
+      fired.stage_before = s.account != kNone ? w_.stage[s.account] : uint8_t(0);
+    }
+#pragma omp barrier
+    for (size_t i = 0; i < N; ++i) {
+      const Suggestion& s = m.suggestions[i];
+      if (s.kind != ThenKind::Task || size_t(s.rep) * n / R != me) continue;  // reps in contiguous shares
+      InterventionRecord& x = rec_.interventions[base + i];
+      x.assignee = kToRep;
+      const auto& win = m.suggestion_window[s.rep];
+      const double load = double(std::accumulate(win.begin(), win.end(), 0u)) / std::max(1e-9, capacity);
+      Rng rng(seed_, Purpose::Acceptance, s.account, t + s.rule);
+      if (cb.enabled && load > cb.multiple) {
+        ++degraded;
+        x.status = kDegraded;
+        x.degraded = true;
+        if (rng.bernoulli(cb.brief_acceptance))
+          m.tasks[s.rep].push_back({s.account, s.action, s.rule, Tick(monday) * tpd, Tick(monday + 7) * tpd, uint32_t(base + i)});
+        continue;
+      }
+      m.overload[s.rep] = std::max(0.2, 1.0 - cb.overload_quality_loss * std::max(0.0, load - 1.0));
+      if (rng.bernoulli(trust * std::min(1.0, 1.0 / std::max(load, 1e-9)))) {
+        ++accepted;
+        x.status = kAccepted;
+        m.tasks[s.rep].push_back({s.account, s.action, s.rule, t, t + 7 * tpd, uint32_t(base + i)});
+      } else {
+        x.status = kIgnored;
+      }
+    }
+  }
+  row.suggestions += uint32_t(N);
+  row.degraded += uint32_t(degraded);
+  row.accepted += uint32_t(accepted);
+  const bool events = rec_.wants(kEvIntervention);
+  for (size_t i = 0; i < N; ++i) {
+    const Suggestion& s = m.suggestions[i];
+    if (events) rec_.event({t, kEvIntervention, kFired, 0, s.rep, s.account, s.rule, 0});
     if (s.kind != ThenKind::Task) {
-      act_on(s, record, t, day);
-      continue;
-    }
-    InterventionRecord& x = rec_.interventions[record];
-    x.assignee = kToRep;
-    const auto& win = m.suggestion_window[s.rep];
-    const double load = double(std::accumulate(win.begin(), win.end(), 0u)) / std::max(1e-9, capacity);
-    Rng rng(seed_, Purpose::Acceptance, s.account, t + s.rule);
-    if (cb.enabled && load > cb.multiple) {
-      ++row.degraded;
-      x.status = kDegraded;
-      x.degraded = true;
-      rec_.event({t, kEvIntervention, kDegraded, 0, s.rep, s.account, s.rule, 0});
-      if (rng.bernoulli(cb.brief_acceptance))
-        m.tasks[s.rep].push_back({s.account, s.action, s.rule, Tick(monday) * tpd, Tick(monday + 7) * tpd, record});
-      continue;
-    }
-    m.overload[s.rep] = std::max(0.2, 1.0 - cb.overload_quality_loss * std::max(0.0, load - 1.0));
-    if (rng.bernoulli(trust * std::min(1.0, 1.0 / std::max(load, 1e-9)))) {
-      ++row.accepted;
-      x.status = kAccepted;
-      rec_.event({t, kEvIntervention, kAccepted, 0, s.rep, s.account, s.rule, 0});
-      m.tasks[s.rep].push_back({s.account, s.action, s.rule, t, t + 7 * tpd, record});
-    } else {
-      x.status = kIgnored;
-      rec_.event({t, kEvIntervention, kIgnored, 0, s.rep, s.account, s.rule, 0});
+      act_on(s, uint32_t(base + i), t, day);
+    } else if (events) {
+      rec_.event({t, kEvIntervention, uint8_t(rec_.interventions[base + i].status), 0, s.rep, s.account, s.rule, 0});
     }
   }
   // Keep queues in time order (briefs sit behind today's tasks); a stable sort leaves a sorted queue as
   // it is, so only the unsorted ones are sorted.
   const auto by_expiry = [](const Task& x, const Task& y) { return x.expires < y.expires; };
-  for (auto& q : m.tasks)
+#pragma omp parallel for schedule(static) num_threads(R >= 256 ? std::max(1, threads_) : 1)
+  for (long r = 0; r < long(R); ++r) {
+    auto& q = m.tasks[size_t(r)];
     if (!std::is_sorted(q.begin(), q.end(), by_expiry)) std::stable_sort(q.begin(), q.end(), by_expiry);
+  }
 }
 
 // ---- one touch (docs/model.md#touch, #behaviour-value) ------------------------------------------
