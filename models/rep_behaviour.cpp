@@ -188,9 +188,8 @@ class IncentiveDriven final : public RepBehaviour {
     // "Visited less than revisit_min_days ago" as a whole number of ticks, the same test as the
     // division, so the branch on it no longer waits for one (docs/performance.md).
     if (revisit_days_ > 0) revisit_ticks_ = std::max<Tick>(0, least_ticks_reaching(revisit_days_, tpd_));
-    // The habit term of every whole number of ticks since a visit up to 400 days: the same two divisions.
-    habit_.resize(size_t(400 * tpd_));
-    for (size_t dt = 0; dt < habit_.size(); ++dt) habit_[dt] = double(Tick(dt)) / double(tpd_) / 30.0;
+    // The habit term by whole ticks since a visit: the same two divisions, done once per value.
+    habit_ = TickTable(400 * tpd_, [tpd = tpd_](Tick dt) { return double(dt) / double(tpd) / 30.0; });
   }
 
   // The chance that a repeat customer not validly visited for since_valid days churns from neglect
@@ -241,7 +240,7 @@ class IncentiveDriven final : public RepBehaviour {
         act = st >= kEngaged ? kCustomTemplate : kNeedsDiscovery;
       }
       // Habit: the longer since the last visit, the more the route says "go there".
-      const double habit = tick_test && size_t(dv) < habit_.size() ? habit_[size_t(dv)] : double(dv) / tpd / 30.0;
+      const double habit = tabled ? habit_(dv) : double(dv) / tpd / 30.0;
       cand.push_back({pay, habit, a, act});
       sum += pay;
       ++n;
@@ -290,7 +289,7 @@ class IncentiveDriven final : public RepBehaviour {
   std::array<double, kActions> costs_;
   int tpd_ = 0;
   TickTable risk_;  // risk(days since the last valid visit), by ticks
-  std::vector<double> habit_;  // habit by whole ticks since the last visit (tpd_ ticks a day)
+  TickTable habit_;  // habit by whole ticks since the last visit
   Tick revisit_ticks_ = 0;  // the least whole number of ticks that is revisit_days_ or more (0: not found)
   static thread_local std::vector<Cand> scratch_;
   static thread_local std::vector<Top> top_;

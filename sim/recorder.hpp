@@ -106,16 +106,11 @@ class Recorder {
   void event(const Event& e) {
     if (wants(e.kind)) events_.push_back(e);
   }
-  // An order's value, kept to the cent in a histogram (values from kBasketCentsMax on are kept as
-  // they are): the median basket without keeping every order.
+  // An order's value, kept to the cent in a histogram (values from kBasketBins cents on are kept as
+  // they are): the median basket without keeping every order. One thread's form of the lanes below.
   void order(double value) {
-    const double cents = std::round(value * 100.0);
-    if (cents >= 0 && cents < double(kBasketBins)) {
-      if (basket_bins_.empty()) basket_bins_.assign(kBasketBins, 0);
-      ++basket_bins_[size_t(cents)];
-    } else {
-      basket_big_.push_back(float(value));
-    }
+    basket_lanes(1);
+    count_basket(basket_bins_.data(), value, basket_big_);
   }
   // Orders counted in parallel (Engine::fulfil): each thread counts into a lane of its own, a
   // histogram like the one order() fills; the lanes are added when the median is read or the
@@ -124,7 +119,7 @@ class Recorder {
   void basket_lanes(size_t n);                       // at least n lanes, lane 0 the histogram itself
   uint32_t* basket_lane(size_t lane) { return lane == 0 ? basket_bins_.data() : basket_more_[lane - 1].data(); }
   static void count_basket(uint32_t* lane, double value, std::vector<float>& big) {
-    const double cents = round_positive(value * 100.0);  // std::round's value, as in order()
+    const double cents = round_positive(value * 100.0);  // std::round's value (sim/exact_math.hpp)
     if (cents >= 0 && cents < double(kBasketBins)) ++lane[size_t(cents)];
     else big.push_back(float(value));
   }

@@ -296,6 +296,12 @@ TEST_CASE("counting orders in lanes keeps what order() keeps", "[engine][recorde
   lists[2].push_back(-0.004);    // rounds to -0: the first bin
   lists[2].push_back(-3.0);
   lists[3].push_back(std::nan(""));
+  // Cents as std::round gives them (order() and the lanes share count_basket's round_positive).
+  for (const auto& l : lists)
+    for (double v : l) {
+      const double want = std::round(v * 100.0), got = round_positive(v * 100.0);
+      CHECK((std::memcmp(&want, &got, sizeof want) == 0 || (std::isnan(want) && std::isnan(got))));
+    }
   Recorder one;
   one.init(1, 0);
   for (const auto& l : lists)
