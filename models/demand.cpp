@@ -4,10 +4,7 @@
 #include <cmath>
 
 #include "models/models.hpp"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "models/sku_picker.hpp"
 
 namespace salesim::models {
 namespace {
@@ -87,43 +84,15 @@ class SeasonalPoisson final : public DemandModel {
     const uint32_t lines = 1 + lines_cdf_.draw(rng);
     const double* cum = w.sku_cum_popularity.data();
     const size_t n = w.n_skus;
-    const bool guided = guide_.size() == kGuide + 1;  // init() has run
+    const bool ready = picker_.size() == n;  // init() has run
     for (uint32_t i = 0; i < lines; ++i) {
-      // upper_bound(cum, cum + n, u), started from a guide table (Chen and Asau 1974): the same index.
       const double u = rng.uniform();
-      size_t k;
-      if (n <= kCountUpTo) {
-        // Small catalogues: count the entries <= u without branches (the same index), two at a time
-        // where SSE2 is there (every x86-64 CPU): a true compare is all ones, -1, so subtracting counts it.
-        k = 0;
-        size_t j = 0;
-#if defined(__SSE2__)
-        const __m128d uu = _mm_set1_pd(u);
-        __m128i count = _mm_setzero_si128();
-        for (; j + 2 <= n; j += 2) count = _mm_sub_epi64(count, _mm_castpd_si128(_mm_cmple_pd(_mm_loadu_pd(cum + j), uu)));
-        alignas(16) uint64_t lanes[2];
-        _mm_store_si128(reinterpret_cast<__m128i*>(lanes), count);
-        k = size_t(lanes[0] + lanes[1]);
-#endif
-        for (; j < n; ++j) k += cum[j] <= u;
-      } else if (guided) {
-        k = guide_[size_t(u * double(kGuide))];
-        while (k < n && cum[k] <= u) ++k;
-        while (k > 0 && cum[k - 1] > u) --k;
-      } else {
-        k = size_t(std::upper_bound(cum, cum + n, u) - cum);
-      }
-      if (k >= n) k = n - 1;
+      const size_t k = ready ? picker_(u) : std::min(n - 1, size_t(std::upper_bound(cum, cum + n, u) - cum));
       out.push_back({SkuId(k), 1 + qty_cdf_.draw(rng)});
     }
   }
 
-  void init(const World& w) override {
-    const double* cum = w.sku_cum_popularity.data();
-    guide_.resize(kGuide + 1);
-    for (size_t j = 0; j <= kGuide; ++j)
-      guide_[j] = uint32_t(std::upper_bound(cum, cum + w.n_skus, double(j) / double(kGuide)) - cum);
-  }
+  void init(const World& w) override { picker_ = SkuPicker(w.sku_cum_popularity.data(), w.n_skus); }
 
   double expected_units_per_order(const World& w, SkuId k) const override {
     const double share = w.sku_cum_popularity[k] - (k ? w.sku_cum_popularity[k - 1] : 0.0);
@@ -132,10 +101,8 @@ class SeasonalPoisson final : public DemandModel {
   double discount() const override { return discount_; }
 
  private:
-  static constexpr size_t kGuide = 256;
-  static constexpr size_t kCountUpTo = 32;
   PoissonTable lines_cdf_, qty_cdf_;
-  std::vector<uint32_t> guide_;  // [j]: upper_bound of j / kGuide in the world's cumulative popularity
+  SkuPicker picker_;  // the SKU of a line: upper_bound in the cumulative popularity (models/sku_picker.hpp)
   double orders_per_day_, lines_, qty_, amplitude_, discount_, weather_effect_, promo_effect_, exp_lines_, exp_qty_;
   int peak_doy_, start_doy_;
   std::array<double, 7> weekday_{};

@@ -1,10 +1,12 @@
 // Policy families on hand-computed fixtures: forecasts, commission, rep behaviour, rules, graph.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <numeric>
 #include <set>
 
 #include "helpers.hpp"
 #include "models/models.hpp"
+#include "models/sku_picker.hpp"
 #include "sim/world.hpp"
 
 using namespace salesim;
@@ -210,10 +212,11 @@ TEST_CASE("baskets have at least one line and the expected size", "[models][dema
 }
 
 TEST_CASE("basket draws are exactly Poisson inversion and a binary search over SKU popularity", "[models][demand]") {
-  // The basket takes shortcuts (branch-free counts over the CDFs, a guide table for large catalogues);
-  // each must give the index the textbook draw gives from the same stream.
+  // The basket takes shortcuts (guide tables over the CDFs, models/sku_picker.hpp for the SKU); each
+  // must give the index the textbook draw gives from the same stream. Each SKU path is checked at
+  // every edge in the next test.
   Scenario sc = short_default(10);
-  const auto n_skus = GENERATE(size_t(0), size_t(80));  // 0: the scenario's own 18 SKUs; 80: the guide-table path
+  const auto n_skus = GENERATE(size_t(0), size_t(80));  // 0: the scenario's own 18 SKUs; 80 more
   if (n_skus > 0) {
     const auto base = sc.skus;
     sc.skus.clear();
@@ -246,4 +249,50 @@ TEST_CASE("basket draws are exactly Poisson inversion and a binary search over S
     lines += n;
   }
   CHECK(lines > 100000);
+}
+
+TEST_CASE("the SKU picker gives upper_bound's index on every path, at every edge", "[models][demand]") {
+  // Catalogues by popularity; each selects one of the picker's paths (models/sku_picker.hpp).
+  struct Case { const char* name; std::vector<double> popularity; models::SkuPicker::Path path; };
+  using P = models::SkuPicker::Path;
+  std::vector<Case> cases = {
+      {"bench-large's 18 SKUs", {3, 2, 2.2, 1.2, 1.6, 1.4, 2.6, 1.8, 2, 1, 1, 0.6, 1.2, 0.8, 0.6, 0.5, 0.8, 1.4}, P::Fine},
+      {"one SKU", {1}, P::Fine},
+      // Two entries inside one cell of 1 / 4096, far apart within it: the second compare decides.
+      {"two entries in a cell", {600, 0.2, 400}, P::Fine},  // 0.59988 and 0.60008 in [0.59985, 0.60010)
+      {"a zero-popularity SKU (two equal entries in a cell)", {5, 0, 4}, P::Fine},
+      {"four entries in a cell, small catalogue", {10, 0.0003, 0.0003, 0.0003, 9}, P::Count},
+  };
+  std::vector<double> big(80, 1.0);
+  big[40] = big[41] = big[42] = 0.00001;
+  cases.push_back({"three entries in a cell, 80 SKUs", big, P::Guide});
+  std::vector<double> many(20000);
+  for (size_t k = 0; k < many.size(); ++k) many[k] = 0.5 + double((k * 37) % 11);
+  cases.push_back({"20,000 SKUs", many, P::Guide});
+  for (const Case& c : cases) {
+    INFO(c.name);
+    std::vector<double> cum;
+    double total = 0, run = 0;
+    for (double p : c.popularity) total += p;
+    for (double p : c.popularity) cum.push_back((run += p) / total);
+    cum.back() = 1.0;  // as build_world sets it
+    const size_t n = cum.size();
+    const models::SkuPicker pick(cum.data(), n);
+    CHECK(pick.path() == c.path);
+    const auto expect = [&](double u) { return std::min(n - 1, size_t(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin())); };
+    std::vector<double> us = {0.0, std::nextafter(1.0, 0.0)};
+    for (double x : cum)  // every entry and its neighbours
+      for (double u : {std::nextafter(x, 0.0), x, std::nextafter(x, 2.0)}) us.push_back(u);
+    for (size_t j = 1; j < models::SkuPicker::kFine; ++j) {  // every cell edge of both guides
+      const double e = double(j) / double(models::SkuPicker::kFine);
+      us.push_back(e);
+      us.push_back(std::nextafter(e, 0.0));
+    }
+    Rng rng(11, Purpose::Basket, 0, 0);
+    for (int i = 0; i < 100000; ++i) us.push_back(rng.uniform());
+    size_t wrong = 0;
+    for (double u : us)
+      if (u >= 0 && u < 1 && pick(u) != expect(u)) ++wrong;
+    CHECK(wrong == 0);
+  }
 }
