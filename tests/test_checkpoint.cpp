@@ -97,7 +97,7 @@ std::string restore_error(const Scenario& sc, const std::string& bytes) {
 
 }  // namespace
 
-TEST_CASE("a run resumed from a checkpoint ends exactly as an uninterrupted run", "[checkpoint]") {
+TEST_CASE("a run resumed from a checkpoint ends exactly as an uninterrupted run", "[checkpoint][threads]") {
   const Scenario sc = busy_default(50);
   // The new state is exercised, so the comparison means something.
   auto whole = run(sc, 1);
@@ -124,7 +124,7 @@ TEST_CASE("resuming works with incentive-driven reps on the dynamic plan, and mi
   CHECK(resumed.files == whole.files);
 }
 
-TEST_CASE("resuming works with warehouse staff, the collaboration bonus and rule replenishments", "[checkpoint][warehouse]") {
+TEST_CASE("resuming works with warehouse staff, the collaboration bonus and rule replenishments", "[checkpoint][warehouse][threads]") {
   // The slow-turning warehouse scenario made small, with a stock rule whose replenishments staff handle too.
   const std::string stock_rule = R"([{"name": "safety stock", "scope": "stock", "cooldown_days": 3,
       "when": [{"metric": "stock_cover_days", "op": "<", "value": 5}],

@@ -24,7 +24,7 @@ using namespace salesim::test;
 // must alter results, update this value and say why in the commit message.
 constexpr uint64_t kPinnedHash60 = 0xbf172c2226a14031ull;
 
-TEST_CASE("same scenario and seed give the same state at 1, 2 and 4 threads", "[engine][determinism]") {
+TEST_CASE("same scenario and seed give the same state at 1, 2 and 4 threads", "[engine][determinism][threads]") {
   const Scenario sc = short_default(60);
   auto e1 = run(sc, 1);
   auto e2 = run(sc, 2);
@@ -40,7 +40,7 @@ TEST_CASE("same scenario and seed give the same state at 1, 2 and 4 threads", "[
 // Every mechanism that runs in parallel, with orders credited across regions: the benchmark scenario
 // made small, with reps poaching often and half of them from other regions, and enough pods (24) for
 // their specialists' queues to be served in parallel.
-TEST_CASE("the benchmark mechanisms give the same outputs at 1, 2 and 3 threads", "[engine][determinism]") {
+TEST_CASE("the benchmark mechanisms give the same outputs at 1, 2 and 3 threads", "[engine][determinism][threads]") {
   const Scenario sc = load("scenarios/bench-large.json",
                            {{"/clock/days", "40"}, {"/reps/count", "120"}, {"/accounts/per_rep", "50"},
                             {"/reps/poaching/propensity", "0.5"}, {"/reps/poaching/cross_region_share", "0.5"},
@@ -63,7 +63,7 @@ TEST_CASE("the benchmark mechanisms give the same outputs at 1, 2 and 3 threads"
 // Days with many rule suggestions take their tasks on all threads, each thread a share of reps
 // (Engine::interventions, from 512 suggestions a day): records, queues and events must be what one
 // thread gives.
-TEST_CASE("rule suggestions taken in parallel give the same outputs at 1, 2 and 3 threads", "[engine][determinism][interventions]") {
+TEST_CASE("rule suggestions taken in parallel give the same outputs at 1, 2 and 3 threads", "[engine][determinism][interventions][threads]") {
   const Scenario sc = load("scenarios/fmcg-interventions.json",
                            {{"/clock/days", "60"},
                             {"/recorder/events", R"(["touch", "order", "stage", "intervention", "payout", "stockout"])"}});
@@ -243,7 +243,7 @@ TEST_CASE("invariants hold over a run", "[engine][invariants]") {
   }
 }
 
-TEST_CASE("each policy family changes outcomes", "[engine][policies]") {
+TEST_CASE("each policy family changes outcomes", "[engine][policies][threads]") {
   auto with = [](std::vector<Override> o) {
     o.push_back({"/recorder/events", "[]"});
     return run(short_default(120, std::move(o)), 2);

@@ -77,7 +77,7 @@ TEST_CASE("exercise scoring matches a hand-computed fixture", "[exercise]") {
 }
 
 TEST_CASE("an exercise plays turn by turn on one engine: same decisions and seed, same score at any thread count",
-          "[exercise]") {
+          "[exercise][threads]") {
   const Exercise ex = load_ex(kTiny);
   const Decisions d = load_dec(ex, "tests/data/exercises/tiny.decisions.json");
   REQUIRE(ex.days() == 30);

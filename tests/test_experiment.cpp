@@ -309,7 +309,7 @@ TEST_CASE("result rows read back exactly; rows of another experiment or torn row
   CHECK(err == "run id \"9\" is not a run of this experiment (0..3)");
 }
 
-TEST_CASE("a sweep writes the same bytes at 1 and 2 threads, and after an interrupted run is resumed", "[experiment][sweep]") {
+TEST_CASE("a sweep writes the same bytes at 1 and 2 threads, and after an interrupted run is resumed", "[experiment][sweep][threads]") {
   Experiment ex = load_ok(std::string("{") + kSmall + R"(, "replications": 2,
       "design": {"type": "grid", "parameters": [{"pointer": "/incentive/rate", "values": [0.0, 0.05]}]}})");
   const auto d1 = fresh_dir("t1"), d2 = fresh_dir("t2"), d3 = fresh_dir("t3");
@@ -384,7 +384,7 @@ TEST_CASE("the minimiser finds the minimum of a known function with both methods
   }
 }
 
-TEST_CASE("calibration recovers a known demand rate of a small scenario", "[experiment][calibrate]") {
+TEST_CASE("calibration recovers a known demand rate of a small scenario", "[experiment][calibrate][threads]") {
   // Targets made by running the scenario at orders_per_day = 0.7 with the calibration's own seeds;
   // the search starts from 0.5 and must come back to 0.7.
   const Scenario sc = test::load("scenarios/default.json", {{"/clock/days", "30"}, {"/reps/count", "12"}, {"/recorder/events", "[]"}});

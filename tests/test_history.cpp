@@ -879,7 +879,7 @@ TEST_CASE("Periods: weeks start on Monday, months and quarters are calendar ones
   CHECK(Date::from_serial(models::period_after(Period::kQuarter, int32_t(Date{2017, 10, 1}.serial()))) == Date{2018, 1, 1});
 }
 
-TEST_CASE("Backtest results do not depend on the thread count", "[history][backtest]") {
+TEST_CASE("Backtest results do not depend on the thread count", "[history][backtest][threads]") {
   HistoryLoad r = load_history(src("tests/data/history/tiny.json"));
   REQUIRE(r.ok());
   const auto set = models::build_series(*r.history, models::Level::kRep, models::Period::kWeek,

@@ -345,7 +345,7 @@ TEST_CASE("pods answer demand cards faster than cross-department coordination", 
 // The rules are evaluated a block of accounts and a condition at a time (models/intervention.cpp);
 // this checks them against the definitions of docs/interventions.md#metrics, one account at a time,
 // for every account metric and operator, with a region condition and the cooldown, at 1 and 2 threads.
-TEST_CASE("account rules fire exactly where their metric definitions say, at any thread count", "[interventions][rules]") {
+TEST_CASE("account rules fire exactly where their metric definitions say, at any thread count", "[interventions][rules][threads]") {
   struct Metric { const char* name; double value; };
   const Metric metrics[] = {{"days_since_order", 4},  {"days_since_valid_visit", 10}, {"stage", 8},
                             {"days_in_stage", 20},    {"trial_idle_days", 3},         {"overdue_days", 15},

@@ -259,7 +259,7 @@ TEST_CASE("without warehouse staff there are no staff statements and nothing to 
   CHECK(warehouse_csv(*e).find('\n') == warehouse_csv(*e).size() - 1);  // the header only
 }
 
-TEST_CASE("results with warehouse staff do not depend on the thread count", "[warehouse][determinism]") {
+TEST_CASE("results with warehouse staff do not depend on the thread count", "[warehouse][determinism][threads]") {
   const Scenario sc = warehouse(true, {{"/clock/days", "70"}, {"/reps/count", "30"}, {"/recorder/events", "[]"}});
   auto a = run(sc, 1), b = run(sc, 2);
   CHECK(a->state_hash() == b->state_hash());
