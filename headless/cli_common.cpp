@@ -3,6 +3,9 @@
 #include <chrono>
 #include <cmath>
 #include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <thread>
 #include <unistd.h>
 
 namespace salesim::cli {
@@ -87,6 +90,56 @@ void Progress::operator()(long done, long total) {
     last_decile_ = decile;
     fmt::print(stderr, "{}: {:.0f}% ({}/{}), {:.1f}s elapsed, {:.0f}s left\n", what_, f * 100, done, total, secs, left);
   }
+}
+
+CoreWatch::CoreWatch(int threads)
+    : threads_(threads), cores_(int(std::thread::hardware_concurrency())), start_(threads > 1 ? read() : Reading{}) {}
+
+// Busy time in seconds: the machine's (all CPUs; idle, I/O wait and time stolen by the hypervisor
+// aside) and this process's, both in clock ticks of sysconf(_SC_CLK_TCK).
+CoreWatch::Reading CoreWatch::read() {
+  Reading r;
+  r.wall = now_seconds();
+  const double hz = double(::sysconf(_SC_CLK_TCK));
+  std::ifstream stat("/proc/stat"), self("/proc/self/stat");
+  std::string cpu, line;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+  if (!(stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq) || cpu != "cpu" || hz <= 0) return r;
+  r.machine_busy = (user + nice + system + irq + softirq) / hz;
+  // /proc/self/stat: "pid (comm) state ..." where comm may hold spaces; utime and stime are the 12th
+  // and 13th fields after the closing parenthesis.
+  if (!std::getline(self, line)) return r;
+  const size_t close = line.rfind(')');
+  if (close == std::string::npos) return r;
+  std::istringstream rest(line.substr(close + 1));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 1; i <= 13 && rest >> field; ++i) {
+    if (i == 12) utime = std::atof(field.c_str());
+    if (i == 13) stime = std::atof(field.c_str());
+  }
+  r.ours = (utime + stime) / hz;
+  r.ok = true;
+  return r;
+}
+
+void CoreWatch::check(bool final) {
+  if (done_ || threads_ <= 1 || !start_.ok || cores_ <= 0) return;
+  const double wall = now_seconds() - start_.wall;
+  if (wall < (final ? 0.25 : 2.0)) return;
+  const Reading now = read();
+  done_ = true;
+  if (!now.ok) return;
+  const double others = std::max(0.0, (now.machine_busy - start_.machine_busy) - (now.ours - start_.ours)) / wall;
+  const double free = double(cores_) - others;
+  if (others < 0.35 || double(threads_) <= free + 0.25) return;
+  const int suggest = std::max(1, int(std::floor(free + 0.25)));
+  const std::string when = final ? fmt::format("during this run ({:.1f} s)", wall) : fmt::format("during the first {:.0f} s of this run", wall);
+  fmt::print(stderr,
+             "\nwarning: other programs kept {:.1f} of this machine's {} cores busy {};\n"
+             "         its {} threads wait for each other at every step when one lacks a core, and can run slower\n"
+             "         than one thread (docs/performance.md#noise). --threads {} may be faster.\n",
+             others, cores_, when, threads_, suggest);
 }
 
 }  // namespace salesim::cli

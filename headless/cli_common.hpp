@@ -43,6 +43,25 @@ class Progress {
   double start_;
 };
 
+// Whether other programs took the cores a run of several threads needs. OpenMP's threads meet at
+// barriers many times a tick, so a thread waiting for a core holds up the others, and two threads
+// beside a busy neighbour can be many times slower than one (docs/performance.md#noise). Reads the
+// machine's busy time (/proc/stat) and this process's (/proc/self/stat); check() warns once on
+// stderr when others kept more cores busy than the run left free: after 2 s of running, or at the
+// end (final = true) if the run took a quarter of a second. Silent for one thread or where /proc is absent.
+class CoreWatch {
+ public:
+  explicit CoreWatch(int threads);
+  void check(bool final = false);
+
+ private:
+  struct Reading { double wall = 0, machine_busy = 0, ours = 0; bool ok = false; };
+  static Reading read();
+  int threads_, cores_;
+  Reading start_;
+  bool done_ = false;
+};
+
 // Registration of each command family (headless/cmd_*.cpp).
 void add_run_commands(CLI::App& app, Runner& selected, const std::string& command_line);
 void add_history_commands(CLI::App& app, Runner& selected, const std::string& command_line);

@@ -83,19 +83,27 @@ int run(const RunOptions& o) {
   const Tick start_tick = engine->tick();  // > 0 when resumed
   const auto t0 = std::chrono::steady_clock::now();
   Progress progress("simulating", !o.quiet);
+  CoreWatch cores(engine->threads());
   if (o.checkpoint_every > 0) {
     // Engine::run, with a checkpoint at the start of every checkpoint_every-th day.
     const Tick total = engine->clock().ticks(), every = std::max<Tick>(1, total / 100);
     const Tick tpd = engine->clock().ticks_per_day();
     while (!engine->done()) {
       engine->step();
-      if (engine->tick() % every == 0 || engine->done()) progress(engine->tick(), total);
+      if (engine->tick() % every == 0 || engine->done()) {
+        progress(engine->tick(), total);
+        cores.check();
+      }
       if (!engine->done() && engine->tick() % tpd == 0 && (engine->tick() / tpd) % o.checkpoint_every == 0)
         write_checkpoint_file(dir, *engine, o.keep_checkpoints);
     }
   } else {
-    engine->run([&](Tick d, Tick t) { progress(d, t); });
+    engine->run([&](Tick d, Tick t) {
+      progress(d, t);
+      cores.check();
+    });
   }
+  cores.check(true);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_run_outputs(dir, *engine, RunInfo{secs, o.command_line});
   if (!o.quiet) print_kpi_table(*engine, stdout);
