@@ -269,9 +269,10 @@ void Recorder::load(ArchiveReader& in) {
 void Engine::save_checkpoint(std::ostream& out) const {
   // Build guards: a member added to World, Engine::Impl or Recorder changes these sizes (on the
   // toolchain the project builds with). Add the member to save_checkpoint / restore_checkpoint (or,
-  // for World, decide it is structure fixed after build_world), then update the number here.
+  // for World, decide it is structure fixed after build_world; for a member derived from others, such
+  // as Impl::order_flags, rebuild it at the end of restore_checkpoint), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-  static_assert(sizeof(Engine::Impl) == 2288, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Engine::Impl) == 2360, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1320, "World changed: save and restore new state in sim/checkpoint.cpp");
   static_assert(sizeof(Recorder) == 376, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
@@ -374,7 +375,12 @@ void Engine::save_checkpoint(std::ostream& out) const {
   o.vec(m.last_base);
   o.vec(m.has_last);
   o.vec(m.first_order_tick);
-  o.vec(m.rev_months);
+  {  // by account, the three months side by side (the format since the first checkpoints)
+    std::vector<std::array<float, 3>> by_account(m.rev_months[0].size());
+    for (size_t a = 0; a < by_account.size(); ++a)
+      for (size_t k = 0; k < 3; ++k) by_account[a][k] = m.rev_months[k][a];
+    o.vec(by_account);
+  }
   o.vec(m.categories);
   o.vec(m.region_inventory_sum);
   o.vec(m.region_cogs_sum);
@@ -517,7 +523,12 @@ void Engine::restore_checkpoint(std::istream& input) {
   in.fixed(m.last_base, "last_base");
   in.fixed(m.has_last, "has_last");
   in.fixed(m.first_order_tick, "first_order_tick");
-  in.fixed(m.rev_months, "rev_months");
+  {
+    std::vector<std::array<float, 3>> by_account(m.rev_months[0].size());
+    in.fixed(by_account, "rev_months");
+    for (size_t a = 0; a < by_account.size(); ++a)
+      for (size_t k = 0; k < 3; ++k) m.rev_months[k][a] = by_account[a][k];
+  }
   in.fixed(m.categories, "categories");
   in.fixed(m.region_inventory_sum, "region_inventory_sum");
   in.fixed(m.region_cogs_sum, "region_cogs_sum");
@@ -549,6 +560,7 @@ void Engine::restore_checkpoint(std::istream& input) {
   pol_.interventions->load(in);
   in.section("end");
   in.expect_end();
+  m_->rebuild_order_flags(w_);  // derived from the restored fields
 }
 
 

@@ -92,7 +92,7 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   m.last_base.assign(R, 0.0);
   m.has_last.assign(R, 0);
   m.first_order_tick.assign(A, kNever);
-  m.rev_months.assign(A, {});
+  for (auto& month : m.rev_months) month.assign(A, 0.f);
   m.categories.assign(A, 0);
   m.region_inventory_sum.assign(w_.n_regions, 0.0);
   m.region_cogs_sum.assign(w_.n_regions, 0.0);
@@ -140,6 +140,7 @@ Engine::Engine(const Scenario& sc, PolicySet policies, EngineOptions opt)
   m.discount_ready.assign(A, kNever);
   m.poached_by.assign(A, kNone);
   m.poached_until.assign(A, kNever);
+  m.rebuild_order_flags(w_);
   rec_.pods.assign(w_.pods(), {});
   for (RepId r = 0; r < R; ++r) ++rec_.pods[w_.rep_pod[r]].members;
   for (PodId p = 0; p < w_.pods(); ++p) rec_.pods[p].specialists = w_.pod_specialists[p];
@@ -311,7 +312,7 @@ void Engine::begin_day(int day) {
       ++row.churned;
       RepPeriodStats& ps = m.period[w_.acct_rep[a]];
       ++ps.churned_customers;
-      ps.clawback_base += double(m.rev_months[a][0]) + m.rev_months[a][1] + m.rev_months[a][2];
+      ps.clawback_base += double(m.rev_months[0][a]) + m.rev_months[1][a] + m.rev_months[2][a];
     }
     if (from == kTrial) {
       ++row.trial_lapsed;
@@ -604,6 +605,7 @@ void Engine::touch_account(RepOut& out, AccountId a, ContactId c, Action action,
   const bool waiting = m.discount_ready[a] != kNever && t < m.discount_ready[a];
   if (m.discount_ready[a] != kNever && t >= m.discount_ready[a]) {
     w_.acct_discount[a] = m.discount_pending[a];
+    m.set_order_flags(w_, a);
     m.discount_ready[a] = kNever;
   }
   if (st >= kEvaluating && st <= kNegotiating && rep_visit && !card_open) {
@@ -637,6 +639,7 @@ void Engine::touch_account(RepOut& out, AccountId a, ContactId c, Action action,
         return;
       }
       w_.acct_discount[a] = granted;
+      m.set_order_flags(w_, a);
     }
   }
   if ((card_open && sc_.pods.cards_block_progress) || waiting) return;
@@ -932,10 +935,8 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
   const auto prefetch = [&](AccountId x) {
     __builtin_prefetch(&w_.last_order[x], 1);
     __builtin_prefetch(&w_.credit_frozen[x]);
-    __builtin_prefetch(&w_.acct_discount[x]);
-    __builtin_prefetch(&w_.arrears_due[x]);
+    __builtin_prefetch(&m.order_flags[x]);
     __builtin_prefetch(&w_.stage[x]);
-    __builtin_prefetch(&m.poached_until[x]);
     __builtin_prefetch(&m.categories[x], 1);
   };
   const RngStream basket_stream(seed_, Purpose::Basket), credit_stream(seed_, Purpose::Credit);
@@ -946,7 +947,9 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     const PendingOrder& o = m.pending[b.orders_idx[j]];
     const AccountId a = o.account;
     // The revenue credit goes to a poacher while the poaching lasts (docs/incentives.md#poaching).
-    const RepId r = m.poached_until[a] > t ? m.poached_by[a] : w_.acct_rep[a];
+    // A discount, a poaching and a late invoice are read only where the account's flags say there is one.
+    const uint8_t flags = m.order_flags[a];
+    const RepId r = (flags & Impl::kFlagPoached) && m.poached_until[a] > t ? m.poached_by[a] : w_.acct_rep[a];
     // A customer orders at most once per tick: a visit order replaces a spontaneous one.
     if (!o.via_visit && w_.last_order[a] == t) continue;
     if (w_.credit_frozen[a]) { ++sum.blocked; continue; }  // docs/interventions.md#credit
@@ -954,7 +957,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     lines.clear();
     Rng rng = basket_stream.at(a, int64_t(t) * 4 + o.via_visit * 2 + o.first);
     pol_.demand->basket(w_, a, rng, lines);
-    const double acct_discount = w_.acct_discount[a];
+    const double acct_discount = flags & Impl::kFlagDiscount ? double(w_.acct_discount[a]) : 0.0;
     OrderCredit c;
     c.rep = r;
     uint32_t category_bits = 0;
@@ -987,7 +990,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     sum.cogs += cogs;
     sum.discount_given += c.list_revenue - revenue;
     if (sc_.credit.late_share > 0) {  // the order's invoice (docs/interventions.md#credit)
-      if (w_.arrears_due[a] != kNever) {
+      if (flags & Impl::kFlagArrears) {  // arrears_due[a] != kNever
         b.exposure.push_back({a, true, revenue});
       } else {
         Rng crng = credit_stream.at(a, t);
@@ -995,6 +998,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
           const Tick tpd = clock().ticks_per_day();
           w_.arrears_due[a] = t + Tick(sc_.credit.terms_days) * tpd;
           w_.arrears_paid[a] = w_.arrears_due[a] + Tick(std::ceil(crng.exponential(sc_.credit.late_days_mean) * tpd));
+          m.set_order_flags(w_, a);
           b.exposure.push_back({a, false, revenue});
         }
       }
@@ -1041,7 +1045,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
   const size_t month = size_t(m.month_index % 3);
   uint32_t* basket_lane = rec_.basket_lane(size_t(omp_get_thread_num()));
   for (size_t i = 0; i < b.values.size(); ++i) {
-    m.rev_months[b.ordering[i]][month] += float(b.values[i]);
+    m.rev_months[month][b.ordering[i]] += float(b.values[i]);
     Recorder::count_basket(basket_lane, b.values[i], b.big_values);
   }
   b.ordering.clear();
@@ -1284,7 +1288,7 @@ void Engine::pay(int day, bool final_period) {
   for (RepId r = 0; r < R; ++r) m.period[r] = {};
   std::fill(m.categories.begin(), m.categories.end(), 0u);
   ++m.month_index;
-  for (auto& rm : m.rev_months) rm[size_t(m.month_index % 3)] = 0.f;
+  std::fill(m.rev_months[size_t(m.month_index % 3)].begin(), m.rev_months[size_t(m.month_index % 3)].end(), 0.f);
   std::fill(m.region_inventory_sum.begin(), m.region_inventory_sum.end(), 0.0);
   std::fill(m.region_cogs_sum.begin(), m.region_cogs_sum.end(), 0.0);
   m.period_days = 0;

@@ -64,6 +64,9 @@ class Engine {
   std::vector<Kpi> kpis() const;
   // xxHash64 of the whole mutable state and the recorder's totals: equal hashes = equal runs.
   uint64_t state_hash() const;
+  // The first account whose derived per-account caches (what an order must read: sim/engine_impl.hpp)
+  // disagree with the fields they are derived from, described; empty if none (sim/invariants.cpp).
+  std::string check_caches() const;
   // Checkpoints (sim/checkpoint.cpp, docs/outputs.md#checkpoints): the full mutable state (world,
   // engine, recorder, policies, tick). restore_checkpoint overwrites it on an engine built from the
   // same scenario and seed; it throws CheckpointError (another scenario, seed, format or version, a

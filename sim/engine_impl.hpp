@@ -123,6 +123,21 @@ struct Engine::Impl {
   // poaching (docs/incentives.md#poaching): who takes an account's revenue credit, and until when
   std::vector<RepId> poached_by;
   std::vector<Tick> poached_until;
+  // Per account, which of three fields an order must read: a discount, a poaching (past or present)
+  // and an unpaid late invoice are rare, and the three arrays were a quarter of an order's memory
+  // traffic (docs/performance.md). Derived, not state: kept in step wherever those fields change
+  // (set_order_flags), rebuilt whole at construction and restore; neither saved nor hashed.
+  enum : uint8_t { kFlagDiscount = 1, kFlagPoached = 2, kFlagArrears = 4 };
+  std::vector<uint8_t> order_flags;
+  uint8_t order_flags_for(const World& w, AccountId a) const {
+    return uint8_t((w.acct_discount[a] != 0.f ? kFlagDiscount : 0) | (poached_until[a] != kNever ? kFlagPoached : 0) |
+                   (w.arrears_due[a] != kNever ? kFlagArrears : 0));
+  }
+  void set_order_flags(const World& w, AccountId a) { order_flags[a] = order_flags_for(w, a); }
+  void rebuild_order_flags(const World& w) {
+    order_flags.assign(w.accounts(), 0);
+    for (AccountId a = 0; a < AccountId(w.accounts()); ++a) set_order_flags(w, a);
+  }
   double revenue_total = 0, orders_total = 0;       // running, for a rep's estimate of an order's value
   int month_start_day = 0;
   uint32_t order_seq = 0;
@@ -132,7 +147,9 @@ struct Engine::Impl {
   std::vector<double> last_total, last_base;
   std::vector<uint8_t> has_last;
   std::vector<Tick> first_order_tick;      // per account: its latest first order
-  std::vector<std::array<float, 3>> rev_months;  // per account: revenue of the last three months (ring)
+  // Revenue of the last three months (a ring of months), [month][account]: an order adds to one
+  // month, so one array of the three is in its way, not all three (docs/performance.md).
+  std::array<std::vector<float>, 3> rev_months;
   std::vector<uint32_t> categories;        // per account: categories ordered this period (bits)
   std::vector<double> region_inventory_sum, region_cogs_sum;  // this period, per region
   int month_index = 0, period_days = 0;

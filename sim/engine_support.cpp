@@ -319,11 +319,13 @@ void Engine::credit_day(Tick t, int day) {
   for_each_in_order(m.account_chunks, [&](const AccountId a) {
     if (t >= w_.arrears_paid[a]) {
       w_.arrears_due[a] = kNever;
+      m.set_order_flags(w_, a);
       w_.exposure[a] = 0;
       w_.credit_frozen[a] = 0;
     } else if (t - w_.arrears_due[a] >= write_off) {
       row.bad_debt += w_.exposure[a];
       w_.arrears_due[a] = kNever;
+      m.set_order_flags(w_, a);
       w_.exposure[a] = 0;
       w_.credit_frozen[a] = 0;
       if (is_customer(w_.stage[a])) {  // the customer is lost with its debt
@@ -377,6 +379,7 @@ void Engine::poaching(Tick t, int day) {
     if (gain <= penalty) continue;
     m.poached_by[target] = r;
     m.poached_until[target] = until;
+    m.set_order_flags(w_, target);
     ++row.poached;
     if (rng.bernoulli(P.poach_complaint_probability)) {
       ++row.poaching_complaints;
@@ -398,6 +401,16 @@ void Engine::measure_outcomes(int day, bool final_day) {
     x.stage_after = w_.stage[x.account];
     if (x.day + after <= day) x.ordered = w_.last_order[x.account] >= Tick(x.day) * tpd ? 1 : 0;
   }
+}
+
+std::string Engine::check_caches() const {
+  for (AccountId a = 0; a < AccountId(w_.accounts()); ++a) {
+    const uint8_t want = m_->order_flags_for(w_, a);
+    if (m_->order_flags[a] != want)
+      return fmt::format("account {}: order flags {} where its discount, poaching and arrears say {}", a,
+                         int(m_->order_flags[a]), int(want));
+  }
+  return {};
 }
 
 }  // namespace salesim

@@ -51,6 +51,7 @@ void check_world(const Engine& e, Report& r) {
   if (out_of_range) r.fail("{} accounts have a stage outside 1..{}", out_of_range, kStages);
   if (sum != w.accounts()) r.fail("accounts per stage add up to {}, not the {} accounts", sum, w.accounts());
 
+  if (const std::string caches = e.check_caches(); !caches.empty()) r.fail("{}", caches);
   for (size_t i = 0; i < w.rep_skill.size() && !r.full(); ++i)
     if (!std::isfinite(w.rep_skill[i]) || w.rep_skill[i] < 0 || w.rep_skill[i] > 1) r.fail("rep {}: skill {} outside [0, 1]", i, w.rep_skill[i]);
   for (size_t a = 0; a < w.accounts() && !r.full(); ++a)
