@@ -559,6 +559,22 @@ void Engine::interventions(Tick t, int day) {
 
 // ---- one touch (docs/model.md#touch, #behaviour-value) ------------------------------------------
 
+void Engine::prefetch_touch(AccountId a, ContactId c) const {
+  const Impl& m = *m_;
+  __builtin_prefetch(&w_.last_valid_visit[a], 1);
+  __builtin_prefetch(&m.value_amount[a], 1);
+  __builtin_prefetch(&m.value_tick[a], 1);
+  __builtin_prefetch(&m.card_answer[a]);
+  __builtin_prefetch(&m.discount_ready[a]);
+  __builtin_prefetch(&w_.stage_since[a]);
+  if (c == kNone) {
+    __builtin_prefetch(&w_.acct_contact_begin[a]);
+    return;
+  }
+  __builtin_prefetch(&w_.contact_influence[c]);
+  __builtin_prefetch(&w_.contact_role[c]);
+}
+
 void Engine::touch_account(RepOut& out, AccountId a, ContactId c, Action action, double base, double p_valid,
                            bool rep_visit, double quality, Tick t, Rng& rng) {
   Impl& m = *m_;

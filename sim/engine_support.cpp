@@ -190,7 +190,11 @@ void Engine::support_phase(Tick t, int day) {
       const size_t n = size_t(omp_get_num_threads()), me = size_t(omp_get_thread_num());
       if (me == 0) lanes_used = n;
       Lane& lane = lanes[me];
+      constexpr size_t kAhead = 8;  // the touches' fields are asked for a few tasks ahead
+      for (size_t i = 0; i < std::min(due, kAhead); ++i)
+        if (m.digital[i].account % n == me) prefetch_touch(m.digital[i].account, kNone);
       for (size_t i = 0; i < due; ++i) {
+        if (i + kAhead < due && m.digital[i + kAhead].account % n == me) prefetch_touch(m.digital[i + kAhead].account, kNone);
         const Task& task = m.digital[i];
         if (task.account % n != me) continue;
         Rng rng(seed_, Purpose::Specialist, task.account, int64_t(t) * 8 + 7);
@@ -228,6 +232,7 @@ void Engine::support_phase(Tick t, int day) {
         }
         if (capacity && *capacity < 1.0) break;
         q.pop_front();
+        if (q.size() > 4) prefetch_touch(q[4].account, kNone);  // a few tasks ahead
         if (capacity) *capacity -= 1.0;
         Rng rng(seed_, Purpose::Specialist, task.account, int64_t(t) * 8 + 3);
         const ContactId c = w_.most_influential_uncontacted(task.account, t, window);
