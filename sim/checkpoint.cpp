@@ -272,7 +272,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // for World, decide it is structure fixed after build_world; for a member derived from others, such
   // as Impl::order_flags, rebuild it at the end of restore_checkpoint), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-  static_assert(sizeof(Engine::Impl) == 2360, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Engine::Impl) == 2384, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1320, "World changed: save and restore new state in sim/checkpoint.cpp");
   static_assert(sizeof(Recorder) == 376, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif

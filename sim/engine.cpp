@@ -828,7 +828,18 @@ void Engine::account_order_phase(Tick t, int day) {
       }
     }
   });
-  for_each_in_order(m.account_chunks, [&](AccountId a) { m.pending.push_back({a, false, false}); });
+  // The orders found, appended to the pending list in block order: each block's place by a running
+  // sum, the copies in parallel (this was the order phase's serial part).
+  const size_t blocks = m.account_chunks.size(), base = m.pending.size();
+  m.block_at.resize(blocks + 1);
+  m.block_at[0] = base;
+  for (size_t k = 0; k < blocks; ++k) m.block_at[k + 1] = m.block_at[k] + m.account_chunks[k].size();
+  m.pending.resize(m.block_at[blocks]);
+#pragma omp parallel for schedule(static) num_threads(threads_) if (m.block_at[blocks] - base >= 4096)
+  for (long k = 0; k < long(blocks); ++k) {
+    PendingOrder* to = m.pending.data() + m.block_at[size_t(k)];
+    for (const AccountId a : m.account_chunks[size_t(k)]) *to++ = PendingOrder{a, false, false};
+  }
 }
 
 // Orders are fulfilled per region, regions in parallel: a region's orders share its stock and are
