@@ -4,8 +4,9 @@ of docs/performance.md. Usage: loglog_svg.py OUT.svg  (the data are below, as me
 with a new measurement)."""
 import math, sys
 
-# accounts, wall seconds for 30 simulated days on 1 thread, peak RSS MiB (salesim bench, see docs/performance.md)
-DATA = [(10_000, 0.035, 15), (50_000, 0.180, 28), (200_000, 0.815, 80), (1_000_000, 4.216, 343)]
+# accounts, wall seconds for 30 simulated days on 1 thread, peak RSS MiB (salesim bench, see docs/performance.md;
+# 2026-12-07, session-7 code)
+DATA = [(10_000, 0.041, 16), (50_000, 0.205, 31), (200_000, 0.937, 85), (1_000_000, 4.441, 370)]
 
 W, H, L, R, T, B = 720, 400, 70, 200, 30, 60
 x0, x1 = 4, 6.2          # log10 accounts
