@@ -716,7 +716,17 @@ void Engine::rep_phase(Tick t, int day) {
     pol_.behaviour->plan(ctx, r, budget, out.plan);
     // The touches below read and write a dozen fields of each planned account, scattered over the
     // rep's book: ask for them all at once, so their cache misses overlap (docs/performance.md).
-    for (const TouchPlan& p : out.plan) prefetch_touch(p.account, p.contact);
+    for (const TouchPlan& p : out.plan) {
+      const AccountId a = p.account;
+      __builtin_prefetch(&w_.last_valid_visit[a], 1);
+      __builtin_prefetch(&m.value_amount[a], 1);
+      __builtin_prefetch(&m.value_tick[a], 1);
+      __builtin_prefetch(&m.card_answer[a]);
+      __builtin_prefetch(&m.discount_ready[a]);
+      __builtin_prefetch(&w_.stage_since[a]);
+      __builtin_prefetch(&w_.contact_influence[p.contact]);
+      __builtin_prefetch(&w_.contact_role[p.contact]);
+    }
     Rng rng(seed_, Purpose::Touch, r, t);
     const int tenure = day - w_.rep_hire_day[r];
     const double ramp = tenure >= sc_.reps.ramp_days || sc_.reps.ramp_days == 0
