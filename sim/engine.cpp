@@ -716,6 +716,8 @@ void Engine::rep_phase(Tick t, int day) {
     pol_.behaviour->plan(ctx, r, budget, out.plan);
     // The touches below read and write a dozen fields of each planned account, scattered over the
     // rep's book: ask for them all at once, so their cache misses overlap (docs/performance.md).
+    // The same list as prefetch_touch, written out: the reps phase measured 7% slower through the
+    // helper (alternating 60-day runs, with and without aligned code), so it stays inline here.
     for (const TouchPlan& p : out.plan) {
       const AccountId a = p.account;
       __builtin_prefetch(&w_.last_valid_visit[a], 1);
