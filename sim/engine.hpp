@@ -106,9 +106,6 @@ class Engine {
   void measure_outcomes(int day, bool final_day);
   // The physics of one touch of account a's contact c (docs/model.md#touch): valid with p_valid, then
   // the action's decayed value moves the journey. Writes only account a's state and `out`.
-  // Asks for the fields touch_account reads at account a (and contact c, if known), so the cache
-  // misses of several touches overlap; changes nothing (docs/performance.md).
-  void prefetch_touch(AccountId a, ContactId c) const;
   void touch_account(RepOut& out, AccountId a, ContactId c, Action action, double base, double p_valid,
                      bool rep_visit, double quality, Tick t, Rng& rng);
  public:

@@ -166,6 +166,11 @@ void Engine::support_phase(Tick t, int day) {
   const bool working = clock().work_fraction(t) > 0;
   const Tick window = Tick(3 * clock().ticks_per_day());
   RepOut& out = m.support_out;
+  // A task's touch fields, asked for a few tasks ahead; its contact is found only at the touch.
+  const auto prefetch = [&](AccountId a) {
+    m.prefetch_touch(w_, a);
+    __builtin_prefetch(&w_.acct_contact_begin[a]);
+  };
   auto material_p_valid = [&](AccountId a, Action act) {
     const ActionSpec& spec = sc_.actions[act];
     return is_customer(w_.stage[a]) ? spec.result_customer : spec.result_prospect;
@@ -192,9 +197,9 @@ void Engine::support_phase(Tick t, int day) {
       Lane& lane = lanes[me];
       constexpr size_t kAhead = 8;  // the touches' fields are asked for a few tasks ahead
       for (size_t i = 0; i < std::min(due, kAhead); ++i)
-        if (m.digital[i].account % n == me) prefetch_touch(m.digital[i].account, kNone);
+        if (m.digital[i].account % n == me) prefetch(m.digital[i].account);
       for (size_t i = 0; i < due; ++i) {
-        if (i + kAhead < due && m.digital[i + kAhead].account % n == me) prefetch_touch(m.digital[i + kAhead].account, kNone);
+        if (i + kAhead < due && m.digital[i + kAhead].account % n == me) prefetch(m.digital[i + kAhead].account);
         const Task& task = m.digital[i];
         if (task.account % n != me) continue;
         Rng rng(seed_, Purpose::Specialist, task.account, int64_t(t) * 8 + 7);
@@ -232,7 +237,7 @@ void Engine::support_phase(Tick t, int day) {
         }
         if (capacity && *capacity < 1.0) break;
         q.pop_front();
-        if (q.size() > 4) prefetch_touch(q[4].account, kNone);  // a few tasks ahead
+        if (q.size() > 4) prefetch(q[4].account);  // a few tasks ahead
         if (capacity) *capacity -= 1.0;
         Rng rng(seed_, Purpose::Specialist, task.account, int64_t(t) * 8 + 3);
         const ContactId c = w_.most_influential_uncontacted(task.account, t, window);
