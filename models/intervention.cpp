@@ -172,7 +172,9 @@ class ThresholdRules final : public InterventionPolicy {
         }
       }
     });
-    for_each_in_order(chunks_, [&](const Suggestion& x) { out.push_back(x); });
+    parallel_append(
+        chunks_.size(), out, append_at_, ctx.threads, [&](size_t k) { return chunks_[k].size(); },
+        [&](size_t k, Suggestion* to) { std::copy(chunks_[k].begin(), chunks_[k].end(), to); });
     for (size_t s = 0; s < series_; ++s) {
       for (size_t k = 0; k < rules_.size(); ++k) {
         const Rule& rule = rules_[k];
@@ -272,6 +274,7 @@ class ThresholdRules final : public InterventionPolicy {
   std::vector<int> last_fired_;                   // [rule * max(accounts, series) + id]: day it last fired
   std::vector<std::vector<double>> region_value_;  // per rule: [condition * regions + region]
   std::vector<std::vector<Suggestion>> chunks_;     // scratch of daily(): each thread's suggestions
+  std::vector<size_t> append_at_;                   // scratch of daily(): where each block's suggestions go
   std::vector<uint8_t> region_ok_;                  // scratch of daily(): [rule * regions + region]
   std::vector<uint8_t> region_all_;                 // scratch of daily(): per rule, 0 none / 1 all / 2 some regions
 };

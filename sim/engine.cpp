@@ -273,7 +273,7 @@ void Engine::begin_day(int day) {
   // stage logic, whose branches would otherwise stall each hash.
   constexpr long kBlock = 256;
   const RngStream journey(seed_, Purpose::Journey);
-  ordered_block_scan(A, threads_, kBlock, m.change_chunks, [&](long lo, long hi, std::vector<StageChange>& changes) {
+  ordered_block_scan(A, threads_, kBlock, m.change_chunks, [&](long lo, long hi, std::vector<DayChange>& changes) {
     double draw[kBlock];
     for (long ai = lo; ai < hi; ++ai) draw[ai - lo] = journey.at(AccountId(ai), day).uniform();
     for (long ai = lo; ai < hi; ++ai) {
@@ -300,34 +300,34 @@ void Engine::begin_day(int day) {
         w_.stage_since[a] = t;
         w_.adopted[a] = 0;
         if (to == lapse_to) w_.last_lapse[a] = t;
-        changes.push_back({a, st, to});
+        // What the change does to the account itself is done here, in parallel; what it adds to
+        // shared counters (the day's, the rep's, the pod's) follows in account order below.
+        DayChange c{a, w_.acct_rep[a], st, to};
+        if (st == kRepeat) c.clawback = double(m.rev_months[0][a]) + m.rev_months[1][a] + m.rev_months[2][a];
+        if (st == kTrial) m.trial_start[a] = kNever;
+        if (to == kEngaged) m.engaged_at[a] = t;
+        if (to == kTrial) w_.adopted[a] = Rng(seed_, Purpose::Trial, a, t).uniform() < J.adopt_at_first_order;
+        changes.push_back(c);
       }
     }
   });
   DayRow& row = rec_.day(day);
-  for_each_in_order(m.change_chunks, [&](const StageChange& change) {
+  for_each_in_order(m.change_chunks, [&](const DayChange& change) {
     const AccountId a = change.account;
     const uint8_t from = change.from, to = change.to;
     if (from == kRepeat) {
       ++row.churned;
-      RepPeriodStats& ps = m.period[w_.acct_rep[a]];
+      RepPeriodStats& ps = m.period[change.rep];
       ++ps.churned_customers;
-      ps.clawback_base += double(m.rev_months[0][a]) + m.rev_months[1][a] + m.rev_months[2][a];
+      ps.clawback_base += change.clawback;
     }
-    if (from == kTrial) {
-      ++row.trial_lapsed;
-      m.trial_start[a] = kNever;
-    }
+    if (from == kTrial) ++row.trial_lapsed;
     if (to == kEngaged) {
       ++row.engaged;
-      m.engaged_at[a] = t;
-      ++rec_.pods[w_.rep_pod[w_.acct_rep[a]]].engaged;
+      ++rec_.pods[w_.rep_pod[change.rep]].engaged;
     }
-    if (to == kTrial) {  // the prospect placed its first order by itself
-      w_.adopted[a] = Rng(seed_, Purpose::Trial, a, t).uniform() < J.adopt_at_first_order;
-      m.pending.push_back({a, true, true});
-    }
-    rec_.event({t, kEvStage, from, to, w_.acct_rep[a], a, 0, 0});
+    if (to == kTrial) m.pending.push_back({a, true, true});  // the prospect placed its first order by itself
+    rec_.event({t, kEvStage, from, to, change.rep, a, 0, 0});
   });
   for (auto& c : m.change_chunks) c.clear();
   credit_day(t, day);
@@ -355,7 +355,10 @@ void Engine::end_day(int day) {
   const Tick now = Tick(day + 1) * clock().ticks_per_day();
   const Tick window30 = Tick(30) * clock().ticks_per_day();
   uint32_t customers = 0;
-  for (Tick lo : w_.last_order) customers += now - lo <= window30;
+  const Tick* last_order = w_.last_order.data();
+  const long A = long(w_.accounts());
+#pragma omp parallel for schedule(static) num_threads(threads_) reduction(+ : customers) if (A >= 65536)
+  for (long a = 0; a < A; ++a) customers += now - last_order[a] <= window30;
   row.customers = customers;
   // Retention cohorts: repeat customers every 30 days, checked 182 days later (docs/model.md#kpis).
   if (day % 30 == 0 && day + 182 < clock().days() && day / 30 < 8) {
@@ -485,10 +488,12 @@ void Engine::interventions(Tick t, int day) {
   const double capacity = sc_.reps.visits_per_day * cb.window_days;
   // Every suggestion gets the next record of the intervention log, in suggestion order. A task
   // changes only its rep's queue and overload, and its acceptance draw is its own, so tasks are taken
-  // by all threads, each the reps of its share, in suggestion order within a rep; the other kinds
-  // (pushed material, dispatches, credit, replenishment), which share queues and stock, and the
-  // events, which are one list, follow on one thread in suggestion order: the same records, queues
-  // and events as one loop over the suggestions. docs/performance.md
+  // by all threads, each the reps of its share, in suggestion order within a rep. A dispatch changes
+  // only its specialist queue and its record, with a draw of its own: dispatches are taken the same
+  // way, each thread the queues of its share. The other kinds (pushed material, credit,
+  // replenishment), which share a queue and stock, and the events, which are one list, follow on one
+  // thread in suggestion order: the same records, queues and events as one loop over the
+  // suggestions. docs/performance.md
   const size_t N = m.suggestions.size(), base = rec_.interventions.size();
   rec_.interventions.resize(base + N);
   const int nt = N >= 512 ? std::max(1, threads_) : 1;
@@ -508,8 +513,13 @@ void Engine::interventions(Tick t, int day) {
       fired.stage_before = s.account != kNone ? w_.stage[s.account] : uint8_t(0);
     }
 #pragma omp barrier
+    const size_t queues = m.pod_queue.size() + m.central_queue.size();
     for (size_t i = 0; i < N; ++i) {
       const Suggestion& s = m.suggestions[i];
+      if (s.kind == ThenKind::Dispatch) {  // queues in contiguous shares
+        if (dispatch_queue(s) * n / queues == me) dispatch(s, uint32_t(base + i), t);
+        continue;
+      }
       if (s.kind != ThenKind::Task || size_t(s.rep) * n / R != me) continue;  // reps in contiguous shares
       InterventionRecord& x = rec_.interventions[base + i];
       x.assignee = kToRep;
@@ -541,6 +551,7 @@ void Engine::interventions(Tick t, int day) {
   for (size_t i = 0; i < N; ++i) {
     const Suggestion& s = m.suggestions[i];
     if (events) rec_.event({t, kEvIntervention, kFired, 0, s.rep, s.account, s.rule, 0});
+    if (s.kind == ThenKind::Dispatch) continue;  // taken above
     if (s.kind != ThenKind::Task) {
       act_on(s, uint32_t(base + i), t, day);
     } else if (events) {
@@ -725,22 +736,35 @@ void Engine::rep_phase(Tick t, int day) {
       out.tasks_done += p.from_task;
       if (p.record != kNone) out.done_records.push_back(p.record);
     }
+    // The rep's own counters here, in parallel; the day's totals at the merge.
+    uint32_t valid = 0;
+    for (const auto& x : out.touches) valid += x.valid;
+    out.valid_touches = valid;
+    m.period[r].visits += uint32_t(out.touches.size());
+    m.period[r].valid_visits += valid;
   }
-  // Serial merge in rep order: events, counters, orders.
+  // The reps' orders go to the pending list in rep order: each rep's place by a running sum, the
+  // copies in parallel (the serial merge below waited on each rep's order list in memory).
+  parallel_append(
+      size_t(R), m.pending, m.block_at, threads_, [&](size_t r) { return m.rep_out[r].orders.size(); },
+      [&](size_t r, PendingOrder* to) {
+        std::copy(m.rep_out[r].orders.begin(), m.rep_out[r].orders.end(), to);
+        m.rep_out[r].orders.clear();
+      });
+  // Serial merge in rep order: events, counters, the rest of what the reps did (merge_out).
   DayRow& row = rec_.day(day);
+  const bool touch_events = rec_.wants(kEvTouch);
   for (RepId r = 0; r < RepId(R); ++r) {
     RepOut& out = m.rep_out[r];
-    for (const auto& x : out.touches) {
-      ++row.visits;
-      row.valid_visits += x.valid;
-      ++m.period[r].visits;
-      m.period[r].valid_visits += x.valid;
-      rec_.event({t, kEvTouch, x.action, x.valid, r, x.account, x.contact, 0});
-    }
+    row.visits += uint32_t(out.touches.size());
+    row.valid_visits += out.valid_touches;
+    if (touch_events)
+      for (const auto& x : out.touches) rec_.event({t, kEvTouch, x.action, x.valid, r, x.account, x.contact, 0});
     row.visit_cost += double(out.touches.size()) * sc_.reps.cost_per_visit;
     row.tasks_done += out.tasks_done;
     merge_out(out, t, day);
     out.touches.clear();
+    out.valid_touches = 0;
   }
 }
 
@@ -808,16 +832,11 @@ void Engine::account_order_phase(Tick t, int day) {
   });
   // The orders found, appended to the pending list in block order: each block's place by a running
   // sum, the copies in parallel (this was the order phase's serial part).
-  const size_t blocks = m.account_chunks.size(), base = m.pending.size();
-  m.block_at.resize(blocks + 1);
-  m.block_at[0] = base;
-  for (size_t k = 0; k < blocks; ++k) m.block_at[k + 1] = m.block_at[k] + m.account_chunks[k].size();
-  m.pending.resize(m.block_at[blocks]);
-#pragma omp parallel for schedule(static) num_threads(threads_) if (m.block_at[blocks] - base >= 4096)
-  for (long k = 0; k < long(blocks); ++k) {
-    PendingOrder* to = m.pending.data() + m.block_at[size_t(k)];
-    for (const AccountId a : m.account_chunks[size_t(k)]) *to++ = PendingOrder{a, false, false};
-  }
+  parallel_append(
+      m.account_chunks.size(), m.pending, m.block_at, threads_, [&](size_t k) { return m.account_chunks[k].size(); },
+      [&](size_t k, PendingOrder* to) {
+        for (const AccountId a : m.account_chunks[k]) *to++ = PendingOrder{a, false, false};
+      });
 }
 
 // Orders are fulfilled per region, regions in parallel: a region's orders share its stock and are

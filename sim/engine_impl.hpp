@@ -15,8 +15,27 @@ namespace salesim {
 constexpr size_t kValueRing = 4;
 
 struct TouchRecord { AccountId account; ContactId contact; Action action; bool valid; bool from_task; };
-struct PendingOrder { AccountId account; bool via_visit; bool first; };
+// An order waiting for fulfilment. The empty default constructor is on purpose: the order phase
+// grows `pending` by a tick's orders and fills the new places in parallel, and a zeroing pass before
+// that was a serial part of the phase (docs/performance.md).
+struct PendingOrder {
+  PendingOrder() {}  // NOLINT: leaves the fields unset (see above)
+  constexpr PendingOrder(AccountId a, bool visit, bool first_order) : account(a), via_visit(visit), first(first_order) {}
+  AccountId account;
+  bool via_visit;
+  bool first;
+};
 struct StageChange { AccountId account; uint8_t from, to; };
+// A stage change of the day's journey (Engine::begin_day), with what its account contributes to the
+// rep's churn clawback (the last three months' revenue) when a repeat customer lapses.
+// (Saved in checkpoints as raw bytes, between ticks always empty; the padding is spelled out anyway.)
+struct DayChange {
+  AccountId account;
+  RepId rep;
+  uint8_t from, to;
+  uint8_t unused[6] = {};
+  double clawback = 0;
+};
 // A suggested task, dispatch or pushed material waiting to be done. `record`: its row in
 // Recorder::interventions (kNone for none).
 struct Task { AccountId account; Action action; uint16_t rule; Tick not_before, expires; uint32_t record = kNone; };
@@ -56,6 +75,7 @@ struct RepOut {
   std::vector<PendingOrder> orders;
   std::vector<StageChange> stages;
   uint32_t tasks_done = 0;
+  uint32_t valid_touches = 0;           // of touches (set by rep_phase for the merge)
   std::vector<CardRaised> cards;
   std::vector<DiscountAsk> discounts;
   std::vector<uint32_t> done_records;   // intervention records carried out this tick
@@ -77,7 +97,7 @@ struct Engine::Impl {
   std::vector<std::vector<AccountId>> account_chunks;  // scratch: accounts found by each thread (orders, credit), in order
   std::vector<double> order_lambda;  // cache: each account's order hazard per tick on day lambda_day
   int lambda_day = -1;               // (not checkpointed: recomputed from the saved rates after a restore)
-  std::vector<std::vector<StageChange>> change_chunks;  // scratch of begin_day: each thread's changes, in order
+  std::vector<std::vector<DayChange>> change_chunks;  // scratch of begin_day: each block's changes, in order
   std::vector<Tick> trial_start;     // first-order tick if eligible for the 30-day repurchase KPI
   std::vector<uint8_t> cohort;       // bit c: repeat customer on retention cohort day 30c (c < 8)
   std::vector<PendingOrder> pending;

@@ -85,6 +85,39 @@ void Engine::merge_out(RepOut& out, Tick t, int day) {
 
 // ---- what a fired rule does (docs/interventions.md#then) ---------------------------------------
 
+// A dispatch goes to its pod's specialists of its role, or to the central department of that role
+// when the pod has none (or the organisation is a hierarchy): queue index [pod * 3 + role] among the
+// pod queues, then the three central ones.
+size_t Engine::dispatch_queue(const Suggestion& s) const {
+  const auto& P = sc_.pods;
+  const int role = int(s.role);
+  const int have = role == 0 ? P.presales : role == 1 ? P.customer_success : P.analyst;
+  if (P.agile && have > 0) return size_t(w_.rep_pod[s.rep]) * 3 + size_t(role);
+  return m_->pod_queue.size() + size_t(role);
+}
+
+// Changes only the dispatch's queue and its record (Engine::interventions takes dispatches to
+// different queues in parallel).
+void Engine::dispatch(const Suggestion& s, uint32_t record, Tick t) {
+  Impl& m = *m_;
+  InterventionRecord& x = rec_.interventions[record];
+  const auto& P = sc_.pods;
+  const Tick tpd = clock().ticks_per_day();
+  const size_t q = dispatch_queue(s);
+  Rng rng(seed_, Purpose::Specialist, s.account, int64_t(t) * 8 + s.rule);
+  x.status = kApplied;
+  x.role = uint8_t(s.role);
+  if (q < m.pod_queue.size()) {
+    x.assignee = kToPod;
+    const Tick delay = hours_to_ticks(rng.exponential(P.pod_response_hours), clock().tick_hours());
+    enqueue(m.pod_queue[q], {s.account, s.action, s.rule, t + delay, t + 14 * tpd, record});
+  } else {
+    x.assignee = kToCentral;
+    const Tick delay = hours_to_ticks(rng.exponential(P.hierarchy_response_hours), clock().tick_hours());
+    enqueue(m.central_queue[q - m.pod_queue.size()], {s.account, s.action, s.rule, t + delay, t + delay + 14 * tpd, record});
+  }
+}
+
 void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
   Impl& m = *m_;
   InterventionRecord& x = rec_.interventions[record];
@@ -96,26 +129,7 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
       x.status = kApplied;
       m.digital.push_back({s.account, s.action, s.rule, t, t + tpd, record});
       break;
-    case ThenKind::Dispatch: {
-      const auto& P = sc_.pods;
-      const PodId pod = w_.rep_pod[s.rep];
-      const int role = int(s.role);
-      const int have = role == 0 ? P.presales : role == 1 ? P.customer_success : P.analyst;
-      Rng rng(seed_, Purpose::Specialist, s.account, int64_t(t) * 8 + s.rule);
-      x.status = kApplied;
-      if (P.agile && have > 0) {
-        x.assignee = kToPod;
-        x.role = uint8_t(role);
-        const Tick delay = hours_to_ticks(rng.exponential(P.pod_response_hours), clock().tick_hours());
-        enqueue(m.pod_queue[size_t(pod) * 3 + size_t(role)], {s.account, s.action, s.rule, t + delay, t + 14 * tpd, record});
-      } else {
-        x.assignee = kToCentral;
-        x.role = uint8_t(role);
-        const Tick delay = hours_to_ticks(rng.exponential(P.hierarchy_response_hours), clock().tick_hours());
-        enqueue(m.central_queue[size_t(role)], {s.account, s.action, s.rule, t + delay, t + delay + 14 * tpd, record});
-      }
-      break;
-    }
+    case ThenKind::Dispatch: dispatch(s, record, t); break;
     case ThenKind::FreezeCredit: {
       const AccountId a = s.account;
       x.assignee = kToManager;

@@ -40,6 +40,21 @@ void ordered_block_scan(long n, int threads, long block, std::vector<std::vector
   }
 }
 
+// Appends `lists` lists to `out` in list order, the copies in parallel: list k (size_of(k) items)
+// goes to out[at[k], at[k + 1]), written by fill(k, destination). `at` is the caller's scratch. Small
+// appends stay on one thread. The same `out` as appending list after list on one thread.
+template <class T, class SizeOf, class Fill>
+void parallel_append(size_t lists, std::vector<T>& out, std::vector<size_t>& at, int threads, SizeOf&& size_of,
+                     Fill&& fill) {
+  at.resize(lists + 1);
+  at[0] = out.size();
+  for (size_t k = 0; k < lists; ++k) at[k + 1] = at[k] + size_t(size_of(k));
+  const size_t base = out.size();
+  out.resize(at[lists]);
+#pragma omp parallel for schedule(static) num_threads(std::max(1, threads)) if (at[lists] - base >= 4096)
+  for (long k = 0; k < long(lists); ++k) fill(size_t(k), out.data() + at[size_t(k)]);
+}
+
 template <class T, class F>
 void for_each_in_order(const std::vector<std::vector<T>>& chunks, F&& f) {
   for (const auto& c : chunks)
