@@ -16,6 +16,7 @@
 #include "sim/rng.hpp"
 #include "sim/tick_table.hpp"
 #include "sim/output.hpp"
+#include "sim/parallel.hpp"
 #include <fmt/format.h>
 
 using namespace salesim;
@@ -176,6 +177,28 @@ TEST_CASE("the hot loop's inline popcount, floor and round give exactly the libr
     REQUIRE(same_round(87.22 * 100.0 * u));
     REQUIRE(same_round(double(rng.below(100000)) + 0.5));  // halves
     REQUIRE(same_round(std::ldexp(u, int(rng.below(120)) - 30)));
+  }
+}
+
+TEST_CASE("parallel_append gives what appending list after list gives at any thread count", "[engine][threads]") {
+  Rng rng(11, Purpose::WorldBuild, 0, 0);
+  for (const size_t lists : {size_t(0), size_t(3), size_t(700)}) {  // the last one, ~17,500 items, is copied in parallel
+    std::vector<std::vector<uint32_t>> in(lists);
+    for (auto& l : in) {
+      l.resize(rng.below(50));
+      for (auto& x : l) x = uint32_t(rng.next_u64());
+    }
+    std::vector<uint32_t> expect = {7, 8, 9};  // what the list held before
+    for (const auto& l : in) expect.insert(expect.end(), l.begin(), l.end());
+    for (const int threads : {1, 2, 3}) {
+      std::vector<uint32_t> out = {7, 8, 9};
+      std::vector<size_t> at;
+      parallel_append(
+          lists, out, at, threads, [&](size_t k) { return in[k].size(); },
+          [&](size_t k, uint32_t* to) { std::copy(in[k].begin(), in[k].end(), to); });
+      INFO("lists " << lists << ", threads " << threads);
+      CHECK(out == expect);
+    }
   }
 }
 
