@@ -517,7 +517,8 @@ void Engine::interventions(Tick t, int day) {
     for (size_t i = 0; i < N; ++i) {
       const Suggestion& s = m.suggestions[i];
       if (s.kind == ThenKind::Dispatch) {  // queues in contiguous shares
-        if (dispatch_queue(s) * n / queues == me) dispatch(s, uint32_t(base + i), t);
+        const size_t q = dispatch_queue(s);
+        if (q * n / queues == me) dispatch(s, q, uint32_t(base + i), t);
         continue;
       }
       if (s.kind != ThenKind::Task || size_t(s.rep) * n / R != me) continue;  // reps in contiguous shares
@@ -746,7 +747,7 @@ void Engine::rep_phase(Tick t, int day) {
   // The reps' orders go to the pending list in rep order: each rep's place by a running sum, the
   // copies in parallel (the serial merge below waited on each rep's order list in memory).
   parallel_append(
-      size_t(R), m.pending, m.block_at, threads_, [&](size_t r) { return m.rep_out[r].orders.size(); },
+      size_t(R), m.pending, m.pending_at, threads_, [&](size_t r) { return m.rep_out[r].orders.size(); },
       [&](size_t r, PendingOrder* to) {
         std::copy(m.rep_out[r].orders.begin(), m.rep_out[r].orders.end(), to);
         m.rep_out[r].orders.clear();
@@ -833,7 +834,7 @@ void Engine::account_order_phase(Tick t, int day) {
   // The orders found, appended to the pending list in block order: each block's place by a running
   // sum, the copies in parallel (this was the order phase's serial part).
   parallel_append(
-      m.account_chunks.size(), m.pending, m.block_at, threads_, [&](size_t k) { return m.account_chunks[k].size(); },
+      m.account_chunks.size(), m.pending, m.pending_at, threads_, [&](size_t k) { return m.account_chunks[k].size(); },
       [&](size_t k, PendingOrder* to) {
         for (const AccountId a : m.account_chunks[k]) *to++ = PendingOrder{a, false, false};
       });

@@ -96,7 +96,7 @@ class Engine {
   // engine_support.cpp: what fired rules do, specialists and pushed material, demand cards, discounts, credit.
   void act_on(const Suggestion& s, uint32_t record, Tick t, int day);
   size_t dispatch_queue(const Suggestion& s) const;
-  void dispatch(const Suggestion& s, uint32_t record, Tick t);
+  void dispatch(const Suggestion& s, size_t queue, uint32_t record, Tick t);
   void support_phase(Tick t, int day);
   // Stage changes, orders, cards, discounts and done tasks of one RepOut, in its order; clears them.
   void merge_out(RepOut& out, Tick t, int day);

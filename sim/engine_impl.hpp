@@ -101,7 +101,7 @@ struct Engine::Impl {
   std::vector<Tick> trial_start;     // first-order tick if eligible for the 30-day repurchase KPI
   std::vector<uint8_t> cohort;       // bit c: repeat customer on retention cohort day 30c (c < 8)
   std::vector<PendingOrder> pending;
-  std::vector<size_t> block_at;                  // scratch of the order phase: where each block's orders go in pending
+  std::vector<size_t> pending_at;                // scratch of parallel_append into pending (reps' and the order phase's orders)
   // demand
   std::vector<double> region_rate, promo_loss;
   // forecasting & inventory per series (region * n_skus + sku)

@@ -96,14 +96,13 @@ size_t Engine::dispatch_queue(const Suggestion& s) const {
   return m_->pod_queue.size() + size_t(role);
 }
 
-// Changes only the dispatch's queue and its record (Engine::interventions takes dispatches to
-// different queues in parallel).
-void Engine::dispatch(const Suggestion& s, uint32_t record, Tick t) {
+// Puts the dispatch in queue q (dispatch_queue(s)); changes only that queue and the dispatch's record
+// (Engine::interventions takes dispatches to different queues in parallel).
+void Engine::dispatch(const Suggestion& s, size_t q, uint32_t record, Tick t) {
   Impl& m = *m_;
   InterventionRecord& x = rec_.interventions[record];
   const auto& P = sc_.pods;
   const Tick tpd = clock().ticks_per_day();
-  const size_t q = dispatch_queue(s);
   Rng rng(seed_, Purpose::Specialist, s.account, int64_t(t) * 8 + s.rule);
   x.status = kApplied;
   x.role = uint8_t(s.role);
@@ -123,13 +122,14 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
   InterventionRecord& x = rec_.interventions[record];
   const Tick tpd = clock().ticks_per_day();
   switch (s.kind) {
-    case ThenKind::Task: break;  // handled by the caller: trust and the circuit breaker apply
     case ThenKind::PushMaterial:
       x.assignee = kToDigital;
       x.status = kApplied;
       m.digital.push_back({s.account, s.action, s.rule, t, t + tpd, record});
       break;
-    case ThenKind::Dispatch: dispatch(s, record, t); break;
+    case ThenKind::Task:      // handled by the caller: trust and the circuit breaker apply
+    case ThenKind::Dispatch:  // handled by the caller, per share of queues in parallel (Engine::dispatch)
+      break;
     case ThenKind::FreezeCredit: {
       const AccountId a = s.account;
       x.assignee = kToManager;
