@@ -6,6 +6,7 @@
 
 #include "models/models.hpp"
 #include "sim/checkpoint.hpp"
+#include "sim/rng_batch.hpp"
 #include "sim/tick_table.hpp"
 
 namespace salesim::models {
@@ -253,8 +254,13 @@ class IncentiveDriven final : public RepBehaviour {
     auto& top = top_;
     top.clear();
     const auto better = [](const Top& x, const Top& y) { return x.score > y.score || (x.score == y.score && x.a < y.a); };
-    for (const Cand& c : cand) {
-      const double gumbel = kGumbel(rng.uniform());
+    // The candidates' uniforms, drawn together (sim/rng_batch.hpp): the numbers rng.uniform() gives in turn.
+    auto& u = uniforms_;
+    u.resize(cand.size());
+    RngBatch::uniforms(rng, cand.size(), u.data());
+    for (size_t i = 0; i < cand.size(); ++i) {
+      const Cand& c = cand[i];
+      const double gumbel = kGumbel(u[i]);
       const Top x{rationality_ * c.pay / scale + (1 - rationality_) * c.habit + noise_ * gumbel, c.a, c.act};
       if (top.size() == k) {
         if (k == 0 || !better(x, top.back())) continue;
@@ -293,9 +299,11 @@ class IncentiveDriven final : public RepBehaviour {
   Tick revisit_ticks_ = 0;  // the least whole number of ticks that is revisit_days_ or more (0: not found)
   static thread_local std::vector<Cand> scratch_;
   static thread_local std::vector<Top> top_;
+  static thread_local std::vector<double> uniforms_;
 };
 thread_local std::vector<IncentiveDriven::Cand> IncentiveDriven::scratch_;
 thread_local std::vector<IncentiveDriven::Top> IncentiveDriven::top_;
+thread_local std::vector<double> IncentiveDriven::uniforms_;
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include "sim/engine_impl.hpp"
 #include "sim/exact_math.hpp"
 #include "sim/parallel.hpp"
+#include "sim/rng_batch.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -274,8 +275,8 @@ void Engine::begin_day(int day) {
   constexpr long kBlock = 256;
   const RngStream journey(seed_, Purpose::Journey);
   ordered_block_scan(A, threads_, kBlock, m.change_chunks, [&](long lo, long hi, std::vector<DayChange>& changes) {
-    double draw[kBlock];
-    for (long ai = lo; ai < hi; ++ai) draw[ai - lo] = journey.at(AccountId(ai), day).uniform();
+    double draw[kBlock];  // journey.at(a, day).uniform() for each account a of the block
+    RngBatch::first_uniforms(journey, uint64_t(lo), day, size_t(hi - lo), draw);
     for (long ai = lo; ai < hi; ++ai) {
       const AccountId a = AccountId(ai);
       const uint8_t st = w_.stage[a];
@@ -817,6 +818,9 @@ void Engine::account_order_phase(Tick t, int day) {
       hz[i] = can ? h : hz[i];
       hit[i] = order;
     }
+    // The accounts that order, then their new levels: each its stream's first uniform, drawn together
+    // (sim/rng_batch.hpp), then -log(1 - u) as Rng::exponential(1.0) gives it.
+    const size_t first = orders.size();
     for (long i = 0; i < n; i += 8) {
       uint64_t word;
       std::memcpy(&word, hit + i, 8);
@@ -824,11 +828,16 @@ void Engine::account_order_phase(Tick t, int day) {
       while (word) {
         const long k = i + (__builtin_ctzll(word) >> 3);
         word &= word - 1;
-        const AccountId a = AccountId(lo + k);
-        hazard[a] = 0.f;
-        target[a] = float(order_stream.at(a, t).exponential(1.0));
-        orders.push_back(a);
+        orders.push_back(AccountId(lo + k));
       }
+    }
+    const size_t found = orders.size() - first;
+    double u[kBlock];
+    RngBatch::first_uniforms(order_stream, orders.data() + first, t, found, u);
+    for (size_t j = 0; j < found; ++j) {
+      const AccountId a = orders[first + j];
+      hazard[a] = 0.f;
+      target[a] = float(Rng::exponential_of(u[j], 1.0));
     }
   });
   // The orders found, appended to the pending list in block order: each block's place by a running

@@ -28,9 +28,9 @@ class Rng {
   constexpr Rng(uint64_t seed, Purpose purpose, uint64_t entity, int64_t tick)
       : Rng(stream_base(seed, purpose), entity, tick) {}
 
-  constexpr uint64_t next_u64() { return mix64(key_ + 0xD1B54A32D192ED03ull * ++counter_); }
+  constexpr uint64_t next_u64() { return draw(key_, ++counter_); }
   // Uniform in [0, 1) with 53 random bits.
-  double uniform() { return double(next_u64() >> 11) * 0x1.0p-53; }
+  double uniform() { return to_uniform(next_u64()); }
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   bool bernoulli(double p) { return uniform() < p; }
   // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias < 2^-32 for our n).
@@ -43,7 +43,7 @@ class Rng {
   }
   double normal(double mean, double sd) { return mean + sd * normal(); }
   // Exponential with the given mean.
-  double exponential(double mean) { return -mean * std::log(1.0 - uniform()); }
+  double exponential(double mean) { return exponential_of(uniform(), mean); }
   // Lognormal with the given mean of the variable itself (not of its log) and log-sd sigma.
   double lognormal_mean(double mean, double sigma) {
     return mean * std::exp(sigma * normal() - 0.5 * sigma * sigma);
@@ -63,12 +63,23 @@ class Rng {
     return k;
   }
 
+  // The pieces of the definition, for code that computes many draws at once (sim/rng_batch.hpp):
+  // the n-th number of the stream with key `key` (n from 1), a number as a uniform, a uniform as an
+  // exponential with the given mean.
+  static constexpr uint64_t draw(uint64_t key, uint64_t n) { return mix64(key + 0xD1B54A32D192ED03ull * n); }
+  static constexpr double to_uniform(uint64_t x) { return double(x >> 11) * 0x1.0p-53; }
+  static double exponential_of(double u, double mean) { return -mean * std::log(1.0 - u); }
+  static constexpr uint64_t key_of(uint64_t base, uint64_t entity, int64_t tick) {
+    return mix64(mix64(base ^ entity) ^ uint64_t(tick));
+  }
+
  private:
   friend class RngStream;
+  friend struct RngBatch;
   // The first mix of the key depends on (seed, purpose) alone; RngStream keeps it for loops that
   // open many streams of one purpose.
   static constexpr uint64_t stream_base(uint64_t seed, Purpose purpose) { return mix64(seed ^ (uint64_t(purpose) << 48)); }
-  constexpr Rng(uint64_t base, uint64_t entity, int64_t tick) : key_(mix64(mix64(base ^ entity) ^ uint64_t(tick))) {}
+  constexpr Rng(uint64_t base, uint64_t entity, int64_t tick) : key_(key_of(base, entity, tick)) {}
 
   uint64_t key_;
   uint64_t counter_ = 0;
@@ -80,6 +91,7 @@ class RngStream {
  public:
   constexpr RngStream(uint64_t seed, Purpose purpose) : base_(Rng::stream_base(seed, purpose)) {}
   constexpr Rng at(uint64_t entity, int64_t tick) const { return Rng(base_, entity, tick); }
+  constexpr uint64_t base() const { return base_; }
 
  private:
   uint64_t base_;

@@ -3,6 +3,9 @@
 #include <cmath>
 
 #include "sim/rng.hpp"
+#include "sim/rng_batch.hpp"
+
+#include <vector>
 
 using namespace salesim;
 
@@ -27,6 +30,48 @@ TEST_CASE("a stream's key is three mixes of seed and purpose, entity, tick; RngS
         for (int i = 0; i < 4; ++i) CHECK(a.next_u64() == b.next_u64());
       }
     }
+  }
+}
+
+TEST_CASE("batched draws are, bit for bit, the draws Rng gives one at a time, on both paths", "[rng]") {
+  // The vector path is taken only where the CPU has AVX-512 F/DQ/VL; on others both sections run the
+  // one-at-a-time loop, and this test still pins the batch API to Rng.
+  const bool vector_here = RngBatch::vector_path();
+  INFO("vector path available on this CPU: " << vector_here);
+  for (const bool allow : {false, true}) {
+    RngBatch::allow_vector_path(allow);
+    CHECK(RngBatch::vector_path() == (allow && vector_here));
+    const RngStream stream(20250701, Purpose::Journey);
+    for (const size_t n : {size_t(0), size_t(1), size_t(7), size_t(8), size_t(9), size_t(31), size_t(256), size_t(1001)}) {
+      for (const int64_t tick : {int64_t(0), int64_t(-3), int64_t(365)}) {
+        // A range of consecutive entities, starting anywhere.
+        std::vector<double> out(n + 1, -1.0);
+        RngBatch::first_uniforms(stream, 199990, tick, n, out.data());
+        for (size_t i = 0; i < n; ++i) REQUIRE(out[i] == stream.at(199990 + i, tick).uniform());
+        CHECK(out[n] == -1.0);  // nothing written past n
+        // A list of entities, in any order, with repeats.
+        std::vector<uint32_t> ids(n);
+        for (size_t i = 0; i < n; ++i) ids[i] = uint32_t((i * 7919u + 13u) % 200000u);
+        RngBatch::first_uniforms(stream, ids.data(), tick, n, out.data());
+        for (size_t i = 0; i < n; ++i) REQUIRE(out[i] == stream.at(ids[i], tick).uniform());
+      }
+      // The next n uniforms of one stream, and the stream moves on by exactly n draws.
+      Rng batched(7, Purpose::Credit, 42, 900), single(7, Purpose::Credit, 42, 900);
+      (void)batched.next_u64();
+      (void)single.next_u64();  // start mid-stream
+      std::vector<double> out(n);
+      RngBatch::uniforms(batched, n, out.data());
+      for (size_t i = 0; i < n; ++i) REQUIRE(out[i] == single.uniform());
+      CHECK(batched.next_u64() == single.next_u64());
+    }
+  }
+  RngBatch::allow_vector_path(true);
+}
+
+TEST_CASE("a uniform turned into an exponential is the exponential Rng draws", "[rng]") {
+  for (uint64_t e = 0; e < 1000; ++e) {
+    Rng a(3, Purpose::Order, e, 17), b(3, Purpose::Order, e, 17);
+    CHECK(Rng::exponential_of(a.uniform(), 2.5) == b.exponential(2.5));
   }
 }
 
