@@ -1,6 +1,6 @@
-// Batches of keyed draws (sim/rng_batch.hpp). Each loop is written once, as a template over how an
-// entity is found, and compiled twice: for the baseline x86-64 and for AVX-512 (F, DQ, VL), where GCC
-// vectorises the 64-bit multiplies of the mixes; which runs is decided once, from the CPU.
+// Batches of keyed draws (sim/rng_batch.hpp). Each loop is written once and compiled twice, into a
+// table of kernels: for the baseline x86-64 and for AVX-512 (F, DQ, VL), where GCC vectorises the
+// 64-bit multiplies of the mixes. Which table runs is decided once, from the CPU.
 #include "sim/rng_batch.hpp"
 
 #include <atomic>
@@ -8,72 +8,58 @@
 namespace salesim {
 namespace {
 
-template <class Entity>
-inline void first_uniforms_loop(uint64_t base, Entity entity, int64_t tick, size_t n, double* out) {
-  for (size_t i = 0; i < n; ++i) out[i] = Rng::to_uniform(Rng::draw(Rng::key_of(base, entity(i), tick), 1));
-}
+struct Kernels {
+  void (*range)(uint64_t base, uint64_t first, int64_t tick, size_t n, double* out);
+  void (*list)(uint64_t base, const uint32_t* entities, int64_t tick, size_t n, double* out);
+  void (*seq)(uint64_t key, uint64_t counter, size_t n, double* out);
+};
 
-inline void uniforms_loop(uint64_t key, uint64_t counter, size_t n, double* out) {
-  for (size_t i = 0; i < n; ++i) out[i] = Rng::to_uniform(Rng::draw(key, counter + 1 + i));
-}
+// The three loops, as functions NAME_range, NAME_list, NAME_seq compiled with ATTR, and their table NAME.
+#define SALESIM_RNG_KERNELS(NAME, ATTR)                                                                  \
+  ATTR void NAME##_range(uint64_t base, uint64_t first, int64_t tick, size_t n, double* out) {          \
+    for (size_t i = 0; i < n; ++i) out[i] = Rng::to_uniform(Rng::draw(Rng::key_of(base, first + i, tick), 1)); \
+  }                                                                                                      \
+  ATTR void NAME##_list(uint64_t base, const uint32_t* e, int64_t tick, size_t n, double* out) {         \
+    for (size_t i = 0; i < n; ++i) out[i] = Rng::to_uniform(Rng::draw(Rng::key_of(base, e[i], tick), 1)); \
+  }                                                                                                      \
+  ATTR void NAME##_seq(uint64_t key, uint64_t counter, size_t n, double* out) {                          \
+    for (size_t i = 0; i < n; ++i) out[i] = Rng::to_uniform(Rng::draw(key, counter + 1 + i));           \
+  }                                                                                                      \
+  constexpr Kernels NAME{NAME##_range, NAME##_list, NAME##_seq};
 
-void range_scalar(uint64_t base, uint64_t first, int64_t tick, size_t n, double* out) {
-  first_uniforms_loop(base, [first](size_t i) { return first + i; }, tick, n, out);
-}
-void list_scalar(uint64_t base, const uint32_t* e, int64_t tick, size_t n, double* out) {
-  first_uniforms_loop(base, [e](size_t i) { return uint64_t(e[i]); }, tick, n, out);
-}
-void seq_scalar(uint64_t key, uint64_t counter, size_t n, double* out) { uniforms_loop(key, counter, n, out); }
+SALESIM_RNG_KERNELS(scalar, )
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#define SALESIM_V4 __attribute__((target("avx512f,avx512dq,avx512vl")))
-SALESIM_V4 void range_v4(uint64_t base, uint64_t first, int64_t tick, size_t n, double* out) {
-  first_uniforms_loop(base, [first](size_t i) { return first + i; }, tick, n, out);
-}
-SALESIM_V4 void list_v4(uint64_t base, const uint32_t* e, int64_t tick, size_t n, double* out) {
-  first_uniforms_loop(base, [e](size_t i) { return uint64_t(e[i]); }, tick, n, out);
-}
-SALESIM_V4 void seq_v4(uint64_t key, uint64_t counter, size_t n, double* out) { uniforms_loop(key, counter, n, out); }
-
+SALESIM_RNG_KERNELS(v4, __attribute__((target("avx512f,avx512dq,avx512vl"))))
 bool cpu_has_v4() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
 }
-const bool kCpuHasV4 = cpu_has_v4();
+const Kernels* const kBest = cpu_has_v4() ? &v4 : &scalar;
 #else
-const bool kCpuHasV4 = false;
+const Kernels* const kBest = &scalar;
 #endif
 
 std::atomic<bool> g_allowed{true};
 
-bool use_v4() { return kCpuHasV4 && g_allowed.load(std::memory_order_relaxed); }
+const Kernels& kernels() { return g_allowed.load(std::memory_order_relaxed) ? *kBest : scalar; }
 
 }  // namespace
 
 void RngBatch::first_uniforms(const RngStream& s, uint64_t first, int64_t tick, size_t n, double* out) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (use_v4()) return range_v4(s.base(), first, tick, n, out);
-#endif
-  range_scalar(s.base(), first, tick, n, out);
+  kernels().range(s.base(), first, tick, n, out);
 }
 
 void RngBatch::first_uniforms(const RngStream& s, const uint32_t* entities, int64_t tick, size_t n, double* out) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (use_v4()) return list_v4(s.base(), entities, tick, n, out);
-#endif
-  list_scalar(s.base(), entities, tick, n, out);
+  kernels().list(s.base(), entities, tick, n, out);
 }
 
 void RngBatch::uniforms(Rng& rng, size_t n, double* out) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (use_v4()) seq_v4(rng.key_, rng.counter_, n, out);
-  else
-#endif
-    seq_scalar(rng.key_, rng.counter_, n, out);
+  kernels().seq(rng.key_, rng.counter_, n, out);
   rng.counter_ += n;
 }
 
-bool RngBatch::vector_path() { return use_v4(); }
+bool RngBatch::vector_path() { return &kernels() != &scalar; }
 void RngBatch::allow_vector_path(bool allow) { g_allowed.store(allow, std::memory_order_relaxed); }
 
 }  // namespace salesim

@@ -1,11 +1,10 @@
 // Counter-based random streams: pure functions of their key, well spread, independent by purpose.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <vector>
 
 #include "sim/rng.hpp"
 #include "sim/rng_batch.hpp"
-
-#include <vector>
 
 using namespace salesim;
 
