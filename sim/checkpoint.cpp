@@ -272,7 +272,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   // for World, decide it is structure fixed after build_world; for a member derived from others, such
   // as Impl::order_flags, rebuild it at the end of restore_checkpoint), then update the number here.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-  static_assert(sizeof(Engine::Impl) == 2384, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
+  static_assert(sizeof(Engine::Impl) == 2408, "Engine::Impl changed: save and restore the new member in sim/checkpoint.cpp");
   static_assert(sizeof(World) == 1320, "World changed: save and restore new state in sim/checkpoint.cpp");
   static_assert(sizeof(Recorder) == 376, "Recorder changed: save and restore the new member in sim/checkpoint.cpp");
 #endif
@@ -300,7 +300,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   o.vec(w_.credit_frozen);
   o.vec(w_.acct_discount);
 
-  // Engine::Impl, every member in declaration order. The per-tick scratch (rep_out, account_chunks,
+  // Engine::Impl, every member in declaration order. The per-tick scratch (rep_out, account_chunks, order_chunks,
   // change_chunks, pending, suggestions, support_out, ...) is empty or rebuilt at a day
   // boundary, where the CLI checkpoints, but it is saved too: then a checkpoint at any tick resumes
   // exactly, and the list needs no judgement. The exceptions: region_books, fulfil's per-region
@@ -323,6 +323,7 @@ void Engine::save_checkpoint(std::ostream& out) const {
   o.vec(m.order_hazard);
   o.vec(m.order_target);
   o.vec(m.account_chunks);
+  o.vec(m.order_chunks);
   o.vec(m.change_chunks);
   o.vec(m.trial_start);
   o.vec(m.cohort);
@@ -469,6 +470,7 @@ void Engine::restore_checkpoint(std::istream& input) {
   in.fixed(m.order_hazard, "order_hazard");
   in.fixed(m.order_target, "order_target");
   in.vec(m.account_chunks);
+  in.vec(m.order_chunks);
   in.vec(m.change_chunks);
   in.fixed(m.trial_start, "trial_start");
   in.fixed(m.cohort, "cohort");

@@ -327,7 +327,7 @@ void Engine::begin_day(int day) {
       ++row.engaged;
       ++rec_.pods[w_.rep_pod[change.rep]].engaged;
     }
-    if (to == kTrial) m.pending.push_back({a, true, true});  // the prospect placed its first order by itself
+    if (to == kTrial) m.pending.push_back(PendingOrder(w_, a, true, true));  // the prospect placed its first order by itself
     rec_.event({t, kEvStage, from, to, change.rep, a, 0, 0});
   });
   for (auto& c : m.change_chunks) c.clear();
@@ -666,15 +666,15 @@ void Engine::touch_account(RepOut& out, AccountId a, ContactId c, Action action,
     amount.fill(0.f);  // the value was spent on this step
   };
   if (st == kRepeat) {
-    if (action == kOrderTaking) out.orders.push_back({a, true, false});
+    if (action == kOrderTaking) out.orders.push_back(PendingOrder(w_, a, true, false));
   } else if (st == kTrial) {
     if (!w_.adopted[a] && rng.uniform() < J.adopt_per_followup * advance) w_.adopted[a] = 1;
-    if (w_.adopted[a] && action == kOrderTaking) out.orders.push_back({a, true, false});
+    if (w_.adopted[a] && action == kOrderTaking) out.orders.push_back(PendingOrder(w_, a, true, false));
   } else if (rng.uniform() < advance) {
     if (st == kNegotiating) {
       move(kTrial);
       w_.adopted[a] = rng.uniform() < J.adopt_at_first_order;
-      out.orders.push_back({a, true, true});
+      out.orders.push_back(PendingOrder(w_, a, true, true));
     } else if (st >= kEvaluating && st <= kShortlisting) {
       move(kEngaged);
     } else {
@@ -804,7 +804,9 @@ void Engine::account_order_phase(Tick t, int day) {
   // scalar pass over the few accounts that order (about one in ten per tick in bench-large).
   constexpr long kBlock = 256;
   const RngStream order_stream(seed_, Purpose::Order);
-  ordered_block_scan(A, threads_, kBlock, m.account_chunks, [&](long lo, long hi, std::vector<AccountId>& orders) {
+  const RepId* acct_rep = w_.acct_rep.data();
+  const uint32_t* book_begin = w_.rep_account_begin.data();
+  ordered_block_scan(A, threads_, kBlock, m.order_chunks, [&](long lo, long hi, std::vector<PendingOrder>& orders) {
     alignas(64) uint8_t hit[kBlock];
     const long n = hi - lo;
     const uint8_t *st = stage + lo, *ad = adopted + lo;
@@ -820,7 +822,8 @@ void Engine::account_order_phase(Tick t, int day) {
     }
     // The accounts that order, then their new levels: each its stream's first uniform, drawn together
     // (sim/rng_batch.hpp), then -log(1 - u) as Rng::exponential(1.0) gives it.
-    const size_t first = orders.size();
+    AccountId found_ids[kBlock];
+    size_t found = 0;
     for (long i = 0; i < n; i += 8) {
       uint64_t word;
       std::memcpy(&word, hit + i, 8);
@@ -828,25 +831,30 @@ void Engine::account_order_phase(Tick t, int day) {
       while (word) {
         const long k = i + (__builtin_ctzll(word) >> 3);
         word &= word - 1;
-        orders.push_back(AccountId(lo + k));
+        found_ids[found++] = AccountId(lo + k);
       }
     }
-    const size_t found = orders.size() - first;
     double u[kBlock];
-    RngBatch::first_uniforms(order_stream, orders.data() + first, t, found, u);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // only the first `found`, all set above, are read
+    RngBatch::first_uniforms(order_stream, found_ids, t, found, u);
+#pragma GCC diagnostic pop
+    // Each order takes its account's rep: a rep's book is a run of accounts (World::rep_account_begin),
+    // so the block's reps are walked in account order from the first account's, not read per order.
+    RepId r = acct_rep[lo];
     for (size_t j = 0; j < found; ++j) {
-      const AccountId a = orders[first + j];
+      const AccountId a = found_ids[j];
       hazard[a] = 0.f;
       target[a] = float(Rng::exponential_of(u[j], 1.0));
+      while (a >= book_begin[r + 1]) ++r;
+      orders.push_back(PendingOrder{a, r, false, false});
     }
   });
   // The orders found, appended to the pending list in block order: each block's place by a running
   // sum, the copies in parallel (this was the order phase's serial part).
   parallel_append(
-      m.account_chunks.size(), m.pending, m.pending_at, threads_, [&](size_t k) { return m.account_chunks[k].size(); },
-      [&](size_t k, PendingOrder* to) {
-        for (const AccountId a : m.account_chunks[k]) *to++ = PendingOrder{a, false, false};
-      });
+      m.order_chunks.size(), m.pending, m.pending_at, threads_, [&](size_t k) { return m.order_chunks[k].size(); },
+      [&](size_t k, PendingOrder* to) { std::copy(m.order_chunks[k].begin(), m.order_chunks[k].end(), to); });
 }
 
 // Orders are fulfilled per region, regions in parallel: a region's orders share its stock and are
@@ -871,7 +879,7 @@ void Engine::fulfil(Tick t, int day) {
     for (RegionBook& b : m.region_books) b.parts.resize(n);
     for (RegionBook& b : m.region_books) b.parts[me].clear();
     for (size_t i = size_t(P) * me / n; i < size_t(P) * (me + 1) / n; ++i)
-      m.region_books[w_.acct_region[m.pending[i].account]].parts[me].push_back(uint32_t(i));
+      m.region_books[w_.rep_region[m.pending[i].rep]].parts[me].push_back(uint32_t(i));
 #pragma omp barrier
 #pragma omp single
     {
@@ -981,12 +989,19 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
   constexpr size_t kAhead = 8;
   const auto prefetch = [&](AccountId x) {
     __builtin_prefetch(&w_.last_order[x], 1);
-    __builtin_prefetch(&w_.credit_frozen[x]);
     __builtin_prefetch(&m.order_flags[x]);
     __builtin_prefetch(&w_.stage[x]);
     __builtin_prefetch(&m.categories[x], 1);
   };
   const RngStream basket_stream(seed_, Purpose::Basket), credit_stream(seed_, Purpose::Credit);
+  // The SKU tables and the region's stock and demand, as pointers held through the loop.
+  const uint8_t* sku_category = w_.sku_category.data();
+  const uint8_t* sku_new = w_.sku_new.data();
+  const double* sku_price = w_.sku_price.data();
+  const double* sku_cost = w_.sku_cost.data();
+  double* stock = w_.stock.data();
+  double* bucket_demand = m.bucket_demand.data();
+  const size_t region_skus = size_t(g) * w_.n_skus;
   const size_t n_orders = b.orders_idx.size();
   for (size_t j = 0; j < std::min(kAhead, n_orders); ++j) prefetch(m.pending[b.orders_idx[j]].account);
   for (size_t j = 0; j < n_orders; ++j) {
@@ -994,44 +1009,53 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     const PendingOrder& o = m.pending[b.orders_idx[j]];
     const AccountId a = o.account;
     // The revenue credit goes to a poacher while the poaching lasts (docs/incentives.md#poaching).
-    // A discount, a poaching and a late invoice are read only where the account's flags say there is one.
+    // A discount, a poaching, a late invoice and a credit freeze are read only where the account's flags
+    // say there is one.
     const uint8_t flags = m.order_flags[a];
-    const RepId r = (flags & Impl::kFlagPoached) && m.poached_until[a] > t ? m.poached_by[a] : w_.acct_rep[a];
+    const RepId r = (flags & Impl::kFlagPoached) && m.poached_until[a] > t ? m.poached_by[a] : RepId(o.rep);
     // A customer orders at most once per tick: a visit order replaces a spontaneous one.
     if (!o.via_visit && w_.last_order[a] == t) continue;
-    if (w_.credit_frozen[a]) { ++sum.blocked; continue; }  // docs/interventions.md#credit
+    if (flags & Impl::kFlagFrozen) { ++sum.blocked; continue; }  // credit_frozen[a]: docs/interventions.md#credit
     // The basket, from the order's own keyed stream.
     lines.clear();
     Rng rng = basket_stream.at(a, int64_t(t) * 4 + o.via_visit * 2 + o.first);
     pol_.demand->basket(w_, a, rng, lines);
     const double acct_discount = flags & Impl::kFlagDiscount ? double(w_.acct_discount[a]) : 0.0;
-    OrderCredit c;
-    c.rep = r;
-    uint32_t category_bits = 0;
+    // The order's sums in locals, not in `c`: a store to the stock could be one to `c` as far as the
+    // compiler knows, so every line read and wrote them in memory (docs/performance.md). The same
+    // additions in the same order.
+    double revenue = 0, cogs = 0, list_revenue = 0, new_product_revenue = 0;
+    uint32_t short_lines = 0, category_bits = 0;
     for (const OrderLine& l : lines) {
-      category_bits |= 1u << (w_.sku_category[l.sku] & 31u);
-      const size_t s = size_t(g) * w_.n_skus + l.sku;
-      m.bucket_demand[s] += l.qty;
+      category_bits |= 1u << (sku_category[l.sku] & 31u);
+      const size_t s = region_skus + l.sku;
+      bucket_demand[s] += l.qty;
       units_today += l.qty;
-      const double shipped = std::min<double>(l.qty, floor_positive(w_.stock[s]));
-      w_.stock[s] -= shipped;
+      const double shipped = std::min<double>(l.qty, floor_positive(stock[s]));
+      stock[s] -= shipped;
       ++sum.lines;
-      const double list_price = w_.sku_price[l.sku] * (1.0 - discount);
+      const double list_price = sku_price[l.sku] * (1.0 - discount);
       const double price = list_price * (1.0 - acct_discount);
-      c.list_revenue += shipped * list_price;
-      if (w_.sku_new[l.sku]) c.new_product_revenue += shipped * price;
+      list_revenue += shipped * list_price;
+      if (sku_new[l.sku]) new_product_revenue += shipped * price;
       if (shipped < l.qty) {
-        ++c.short_lines;
+        ++short_lines;
         ++sum.short_lines;
         sum.lost_revenue += (l.qty - shipped) * price;
         w_.last_stockout[a] = t;
         if (stockout_events) b.events.push_back({t, kEvStockout, 0, 0, r, a, l.sku, double(l.qty) - shipped});
       }
-      c.revenue += shipped * price;
-      c.cogs += shipped * w_.sku_cost[l.sku];
+      revenue += shipped * price;
+      cogs += shipped * sku_cost[l.sku];
     }
-    if (c.revenue <= 0) continue;  // nothing could be shipped: no order
-    const double revenue = c.revenue, cogs = c.cogs;
+    if (revenue <= 0) continue;  // nothing could be shipped: no order
+    OrderCredit c;
+    c.rep = r;
+    c.revenue = revenue;
+    c.cogs = cogs;
+    c.list_revenue = list_revenue;
+    c.new_product_revenue = new_product_revenue;
+    c.short_lines = short_lines;
     ++sum.orders;
     sum.revenue += revenue;
     sum.cogs += cogs;
@@ -1058,7 +1082,7 @@ void Engine::fulfil_region(RegionId g, Tick t, int day) {
     b.values.push_back(revenue);
     b.ordering.push_back(a);
     sum.lead_hours += lead;
-    if (order_events) b.events.push_back({t, kEvOrder, uint8_t(std::min<size_t>(255, lines.size())), o.first, r, a, 0, revenue});
+    if (order_events) b.events.push_back({t, kEvOrder, uint8_t(std::min<size_t>(255, lines.size())), uint8_t(o.first), r, a, 0, revenue});
     if (o.first) {
       ++sum.first_orders;
       ++first_orders_today;

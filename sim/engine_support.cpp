@@ -136,6 +136,7 @@ void Engine::act_on(const Suggestion& s, uint32_t record, Tick t, int day) {
       if (w_.arrears_due[a] == kNever) { x.status = kIgnored; break; }  // nothing overdue: nothing to freeze
       x.status = kApplied;
       w_.credit_frozen[a] = 1;
+      m.set_order_flags(w_, a);
       // The regional manager's collection call brings the payment forward.
       const Tick left = std::max<Tick>(0, w_.arrears_paid[a] - t);
       w_.arrears_paid[a] = t + Tick(std::llround(double(left) * (1.0 - sc_.credit.manager_collection_speedup)));
@@ -343,15 +344,15 @@ void Engine::credit_day(Tick t, int day) {
   for_each_in_order(m.account_chunks, [&](const AccountId a) {
     if (t >= w_.arrears_paid[a]) {
       w_.arrears_due[a] = kNever;
-      m.set_order_flags(w_, a);
       w_.exposure[a] = 0;
       w_.credit_frozen[a] = 0;
+      m.set_order_flags(w_, a);
     } else if (t - w_.arrears_due[a] >= write_off) {
       row.bad_debt += w_.exposure[a];
       w_.arrears_due[a] = kNever;
-      m.set_order_flags(w_, a);
       w_.exposure[a] = 0;
       w_.credit_frozen[a] = 0;
+      m.set_order_flags(w_, a);
       if (is_customer(w_.stage[a])) {  // the customer is lost with its debt
         const uint8_t from = w_.stage[a];
         w_.stage[a] = lapse_to;

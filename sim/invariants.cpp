@@ -33,6 +33,11 @@ void check_world(const Engine& e, Report& r) {
     for (RepId rep = 0; rep < w.reps() && !r.full(); ++rep)
       for (uint32_t a = w.rep_account_begin[rep]; a < w.rep_account_begin[rep + 1]; ++a)
         if (w.acct_rep[a] != rep) { r.fail("account {} is in rep {}'s book but owned by rep {}", a, rep, w.acct_rep[a]); break; }
+        else if (w.acct_region[a] != w.rep_region[rep]) {
+          // fulfil takes an order's region from its rep (Engine::fulfil)
+          r.fail("account {} is in region {} but its rep {} in region {}", a, w.acct_region[a], rep, w.rep_region[rep]);
+          break;
+        }
   if (w.acct_contact_begin.size() != w.accounts() + 1 || w.acct_contact_begin.back() != w.contacts())
     r.fail("acct_contact_begin does not span the {} contacts", w.contacts());
 
