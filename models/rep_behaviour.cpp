@@ -207,42 +207,57 @@ class IncentiveDriven final : public RepBehaviour {
     const uint32_t b = w.rep_account_begin[r], e = w.rep_account_begin[r + 1];
     const double tpd = double(ctx.ticks_per_day);
     const bool tabled = ctx.ticks_per_day == tpd_;
-    auto& cand = scratch_;
-    cand.clear();
     Rng rng(ctx.seed, Purpose::Plan, r, ctx.tick);
+    // What the loops read of this object, as locals: the candidates are written through pointers the
+    // compiler cannot tell from this object's fields, so it read each field again per account
+    // (docs/performance.md). The expressions are unchanged, so are the numbers.
+    const double order_value = order_value_, orders_per_day = orders_per_day_, horizon = horizon_;
+    const double adopt_gain = adopt_ * std::min(1.0, stage_gain_ * value_[kNeedsDiscovery]);
+    const std::array<double, kStages> reach_trial = reach_trial_;
+    const Tick tick = ctx.tick, revisit_ticks = revisit_ticks_;
+    const double revisit_days = revisit_days_;
+    const Tick* last_visit = w.last_visit.data();
+    const Tick* last_valid_visit = w.last_valid_visit.data();
+    const uint8_t* stage = w.stage.data();
+    const uint8_t* adopted = w.adopted.data();
+    const float* acct_size = w.acct_size.data();
+    // Every account may be a candidate: the list is sized once and filled by index.
+    auto& cand = scratch_;
+    if (cand.size() < size_t(e - b)) cand.resize(size_t(e - b));
+    Cand* const cands = cand.data();
     double sum = 0;
     size_t n = 0;
-    const bool tick_test = tabled && revisit_ticks_ > 0;
+    const bool tick_test = tabled && revisit_ticks > 0;
     for (AccountId a = b; a < e; ++a) {
-      const Tick dv = ctx.tick - w.last_visit[a];
-      if (tick_test ? dv < revisit_ticks_ : double(dv) / tpd < revisit_days_) continue;
-      const uint8_t st = w.stage[a];
-      const double size = w.acct_size[a];
-      const double order = order_value_ * size;                      // one order
-      const double future = order * orders_per_day_ * horizon_;      // orders within the horizon
+      const Tick dv = tick - last_visit[a];
+      if (tick_test ? dv < revisit_ticks : double(dv) / tpd < revisit_days) continue;
+      const uint8_t st = stage[a];
+      const double size = acct_size[a];
+      const double order = order_value * size;                      // one order
+      const double future = order * orders_per_day * horizon;      // orders within the horizon
       double pay = 0;
       Action act = kCheckIn;
       if (st == kRepeat) {
         // Serving now avoids the neglect part of churn over the horizon.
-        const Tick dt = ctx.tick - w.last_valid_visit[a];
+        const Tick dt = tick - last_valid_visit[a];
         const double risk = tabled ? risk_(dt) : IncentiveDriven::risk({horizon_, service_days_, base_churn_, neglect_}, double(dt) / tpd);
-        const double keep = risk * (sig.per_revenue * future + sig.per_retained_revenue * order * orders_per_day_ * 90.0);
+        const double keep = risk * (sig.per_revenue * future + sig.per_retained_revenue * order * orders_per_day * 90.0);
         const double take = sig.per_revenue * order;
         pay = std::max(keep, take);
         act = keep > take ? kNeedsDiscovery : kOrderTaking;
       } else if (st == kTrial) {
-        if (w.adopted[a]) { pay = sig.per_revenue * order; act = kOrderTaking; }
+        if (adopted[a]) { pay = sig.per_revenue * order; act = kOrderTaking; }
         else {
-          pay = adopt_ * std::min(1.0, stage_gain_ * value_[kNeedsDiscovery]) * (sig.per_revenue * future + sig.per_adopted_customer);
+          pay = adopt_gain * (sig.per_revenue * future + sig.per_adopted_customer);
           act = kNeedsDiscovery;
         }
       } else if (st >= kEvaluating) {
-        pay = reach_trial_[st] * (sig.per_new_customer + sig.per_revenue * order);
+        pay = reach_trial[st] * (sig.per_new_customer + sig.per_revenue * order);
         act = st >= kEngaged ? kCustomTemplate : kNeedsDiscovery;
       }
       // Habit: the longer since the last visit, the more the route says "go there".
       const double habit = tabled ? habit_(dv) : double(dv) / tpd / 30.0;
-      cand.push_back({pay, habit, a, act});
+      cands[n] = Cand{pay, habit, a, act};
       sum += pay;
       ++n;
     }
@@ -250,18 +265,19 @@ class IncentiveDriven final : public RepBehaviour {
     const double scale = std::max(1e-9, sum / double(n));
     // The k best by score (ties: the lower account id), kept sorted while the scores are drawn: the
     // same list, in the same order, as a partial sort of all candidates, without moving them.
-    const size_t k = std::min(cand.size(), size_t(std::ceil(budget)) + 1);
+    const size_t k = std::min(n, size_t(std::ceil(budget)) + 1);
     auto& top = top_;
     top.clear();
     const auto better = [](const Top& x, const Top& y) { return x.score > y.score || (x.score == y.score && x.a < y.a); };
     // The candidates' uniforms, drawn together (sim/rng_batch.hpp): the numbers rng.uniform() gives in turn.
     auto& u = uniforms_;
-    u.resize(cand.size());
-    RngBatch::uniforms(rng, cand.size(), u.data());
-    for (size_t i = 0; i < cand.size(); ++i) {
-      const Cand& c = cand[i];
+    if (u.size() < n) u.resize(n);
+    RngBatch::uniforms(rng, n, u.data());
+    const double rationality = rationality_, habit_weight = 1 - rationality_, noise = noise_;
+    for (size_t i = 0; i < n; ++i) {
+      const Cand& c = cands[i];
       const double gumbel = kGumbel(u[i]);
-      const Top x{rationality_ * c.pay / scale + (1 - rationality_) * c.habit + noise_ * gumbel, c.a, c.act};
+      const Top x{rationality * c.pay / scale + habit_weight * c.habit + noise * gumbel, c.a, c.act};
       if (top.size() == k) {
         if (k == 0 || !better(x, top.back())) continue;
         top.pop_back();
@@ -277,8 +293,7 @@ class IncentiveDriven final : public RepBehaviour {
   }
 
  private:
-  struct Cand {
-    Cand(double p, double h, AccountId id, Action ac) : pay(p), habit(h), a(id), act(ac) {}
+  struct Cand {  // an aggregate: the scratch list is resized without a constructor call per place
     double pay, habit;
     AccountId a;
     Action act;
