@@ -5,6 +5,7 @@
 #include "sim/attribution.hpp"
 #include "sim/engine_impl.hpp"
 #include "sim/exact_math.hpp"
+#include "sim/order_scan.hpp"
 #include "sim/parallel.hpp"
 #include "sim/rng_batch.hpp"
 
@@ -813,13 +814,7 @@ void Engine::account_order_phase(Tick t, int day) {
     float *hz = hazard + lo;
     const float* tg = target + lo;
     const double* lm = lam + lo;
-    for (long i = 0; i < n; ++i) {
-      const bool can = (st[i] == kRepeat) | ((st[i] == kTrial) & (ad[i] != 0));
-      const float h = float(double(hz[i]) + lm[i]);
-      const bool order = can & (h >= tg[i]);
-      hz[i] = can ? h : hz[i];
-      hit[i] = order;
-    }
+    order_hazard_scan(st, ad, hz, tg, lm, size_t(n), hit);  // sim/order_scan.hpp
     // The accounts that order, then their new levels: each its stream's first uniform, drawn together
     // (sim/rng_batch.hpp), then -log(1 - u) as Rng::exponential(1.0) gives it.
     AccountId found_ids[kBlock];

@@ -1,9 +1,9 @@
 // Batches of keyed draws (sim/rng_batch.hpp). Each loop is written once and compiled twice, into a
-// table of kernels: for the baseline x86-64 and for AVX-512 (F, DQ, VL), where GCC vectorises the
-// 64-bit multiplies of the mixes. Which table runs is decided once, from the CPU.
+// table of kernels: for the baseline x86-64 and for AVX-512, where GCC vectorises the 64-bit
+// multiplies of the mixes (sim/simd.hpp says which runs).
 #include "sim/rng_batch.hpp"
 
-#include <atomic>
+#include "sim/simd.hpp"
 
 namespace salesim {
 namespace {
@@ -29,20 +29,12 @@ struct Kernels {
 
 SALESIM_RNG_KERNELS(scalar, )
 
-#if defined(__x86_64__) && defined(__GNUC__)
-SALESIM_RNG_KERNELS(v4, __attribute__((target("avx512f,avx512dq,avx512vl"))))
-bool cpu_has_v4() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-}
-const Kernels* const kBest = cpu_has_v4() ? &v4 : &scalar;
+#if SALESIM_SIMD_V4
+SALESIM_RNG_KERNELS(v4, SALESIM_V4_TARGET)
+const Kernels& kernels() { return simd::v4() ? v4 : scalar; }
 #else
-const Kernels* const kBest = &scalar;
+const Kernels& kernels() { return scalar; }
 #endif
-
-std::atomic<bool> g_allowed{true};
-
-const Kernels& kernels() { return g_allowed.load(std::memory_order_relaxed) ? *kBest : scalar; }
 
 }  // namespace
 
@@ -59,7 +51,5 @@ void RngBatch::uniforms(Rng& rng, size_t n, double* out) {
   rng.counter_ += n;
 }
 
-bool RngBatch::vector_path() { return &kernels() != &scalar; }
-void RngBatch::allow_vector_path(bool allow) { g_allowed.store(allow, std::memory_order_relaxed); }
 
 }  // namespace salesim

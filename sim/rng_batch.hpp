@@ -1,5 +1,5 @@
 // Many draws at once, each bit for bit the number Rng gives (sim/rng.hpp): where the CPU has 64-bit
-// vector multiplies (AVX-512DQ, found at run time), eight streams are mixed per instruction; anywhere
+// vector multiplies (AVX-512DQ, sim/simd.hpp), eight streams are mixed per instruction; anywhere
 // else the same loops run one draw at a time. The hash mixes were a seventh of a large run's
 // instructions (docs/performance.md); the loops below are the ones that draw many independent numbers
 // in a row. tests/test_rng.cpp checks both paths against Rng.
@@ -18,11 +18,6 @@ struct RngBatch {
   static void first_uniforms(const RngStream& s, const uint32_t* entities, int64_t tick, size_t n, double* out);
   // out[i] = the i-th of rng's next n uniforms; rng moves on by n draws, as n calls of uniform() would.
   static void uniforms(Rng& rng, size_t n, double* out);
-
-  // Whether the vector path runs here, and (for tests) whether it may: false keeps every call on the
-  // one-at-a-time path.
-  static bool vector_path();
-  static void allow_vector_path(bool allow);
 };
 
 }  // namespace salesim

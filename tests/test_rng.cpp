@@ -5,6 +5,7 @@
 
 #include "sim/rng.hpp"
 #include "sim/rng_batch.hpp"
+#include "sim/simd.hpp"
 
 using namespace salesim;
 
@@ -33,13 +34,13 @@ TEST_CASE("a stream's key is three mixes of seed and purpose, entity, tick; RngS
 }
 
 TEST_CASE("batched draws are, bit for bit, the draws Rng gives one at a time, on both paths", "[rng]") {
-  // The vector path is taken only where the CPU has AVX-512 F/DQ/VL; on others both sections run the
+  // The vector path is taken only where the CPU has AVX-512 (sim/simd.hpp); on others both sections run the
   // one-at-a-time loop, and this test still pins the batch API to Rng.
-  const bool vector_here = RngBatch::vector_path();
+  const bool vector_here = simd::v4();
   INFO("vector path available on this CPU: " << vector_here);
   for (const bool allow : {false, true}) {
-    RngBatch::allow_vector_path(allow);
-    CHECK(RngBatch::vector_path() == (allow && vector_here));
+    simd::allow_v4(allow);
+    CHECK(simd::v4() == (allow && vector_here));
     const RngStream stream(20250701, Purpose::Journey);
     for (const size_t n : {size_t(0), size_t(1), size_t(7), size_t(8), size_t(9), size_t(31), size_t(256), size_t(1001)}) {
       for (const int64_t tick : {int64_t(0), int64_t(-3), int64_t(365)}) {
@@ -64,7 +65,7 @@ TEST_CASE("batched draws are, bit for bit, the draws Rng gives one at a time, on
       CHECK(batched.next_u64() == single.next_u64());
     }
   }
-  RngBatch::allow_vector_path(true);
+  simd::allow_v4(true);
 }
 
 TEST_CASE("a uniform turned into an exponential is the exponential Rng draws", "[rng]") {
