@@ -1,6 +1,7 @@
 // Interventions: when/then rules evaluated once a day, per account or per stock series. The circuit
 // breaker that degrades overload into a weekly brief, and what each `then` does, are applied by the
 // engine (sim/engine.cpp), since they need each rep's capacity and the pods. docs/interventions.md
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -8,6 +9,7 @@
 #include "models/models.hpp"
 #include "sim/checkpoint.hpp"
 #include "sim/parallel.hpp"
+#include "sim/simd.hpp"
 
 namespace salesim::models {
 namespace {
@@ -61,9 +63,66 @@ E enum_of(const std::array<std::string_view, N>& names, const std::string& s) {
 }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr long kBlock = 256;  // accounts evaluated together (ThresholdRules::daily)
+
+// The per-account state an account condition reads, from the block's first account on.
+struct AccountColumns {
+  const uint8_t* stage;
+  const Tick *last_order, *last_valid_visit, *stage_since, *arrears_due;
+  const uint8_t* credit_frozen;
+};
+
+// mask[i] &= (the condition holds for account i) for i in [0, n), n <= kBlock; returns whether any
+// mask entry is still set. The metric of one account is what docs/interventions.md#metrics defines;
+// NaN (not measurable) never holds. Simple loops over arrays, without reductions or calls, which the
+// compiler vectorises; compiled twice (sim/simd.hpp): AVX-512 converts the 64-bit tick counts to
+// doubles and divides 8 at a time, with the same IEEE operations, so the same bits.
+#define SALESIM_ACCOUNT_CONDITION(NAME, ATTR)                                                                \
+  ATTR bool NAME(const Condition& c, const AccountColumns& col, Tick t, long n, double tpd, uint8_t* mask) { \
+    const uint8_t* stage = col.stage;                                                                        \
+    const Tick *last_order = col.last_order, *lvv = col.last_valid_visit, *since = col.stage_since,          \
+               *due = col.arrears_due;                                                                       \
+    const uint8_t* frozen = col.credit_frozen;                                                               \
+    alignas(64) double x[kBlock];                                                                            \
+    switch (c.metric) {                                                                                      \
+      case Metric::DaysSinceOrder: /* NaN (never holds) for a prospect: cleared from the mask instead */     \
+        for (long i = 0; i < n; ++i) mask[i] &= uint8_t(stage[i] >= kTrial);                                 \
+        for (long i = 0; i < n; ++i) x[i] = double(t - last_order[i]) / tpd;                                 \
+        break;                                                                                               \
+      case Metric::DaysSinceValidVisit: for (long i = 0; i < n; ++i) x[i] = double(t - lvv[i]) / tpd; break; \
+      case Metric::Stage: for (long i = 0; i < n; ++i) x[i] = double(stage[i]) + 1.0; break;                 \
+      case Metric::DaysInStage: for (long i = 0; i < n; ++i) x[i] = double(t - since[i]) / tpd; break;       \
+      case Metric::TrialIdleDays: /* NaN for anyone not in trial: cleared from the mask */                   \
+        for (long i = 0; i < n; ++i) mask[i] &= uint8_t(stage[i] == kTrial);                                 \
+        for (long i = 0; i < n; ++i) x[i] = double(t - std::max(last_order[i], since[i])) / tpd;             \
+        break;                                                                                               \
+      case Metric::OverdueDays: /* 0 unless an invoice is past due (0 * days is 0 in every comparison) */    \
+        for (long i = 0; i < n; ++i) x[i] = double(t - due[i]) / tpd * double((due[i] != kNever) & (t > due[i])); \
+        break;                                                                                               \
+      case Metric::CreditFrozen: for (long i = 0; i < n; ++i) x[i] = double(frozen[i]); break;               \
+      default: /* a stock or region metric in an account rule: not measurable per account */                 \
+        std::fill(mask, mask + n, uint8_t(0));                                                               \
+        return false;                                                                                        \
+    }                                                                                                        \
+    const double v = c.value;                                                                                \
+    switch (c.op) {                                                                                          \
+      case Op::Gt: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] > v); break;                         \
+      case Op::Ge: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] >= v); break;                        \
+      case Op::Lt: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] < v); break;                         \
+      case Op::Le: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] <= v); break;                        \
+      case Op::Eq: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] == v); break;                        \
+    }                                                                                                        \
+    uint8_t any = 0;                                                                                         \
+    for (long i = 0; i < n; ++i) any |= mask[i];                                                             \
+    return any != 0;                                                                                         \
+  }
+SALESIM_ACCOUNT_CONDITION(account_condition_base, )
+#if SALESIM_SIMD_V4
+SALESIM_ACCOUNT_CONDITION(account_condition_v4, SALESIM_V4_TARGET)
+#endif
+#undef SALESIM_ACCOUNT_CONDITION
 
 class ThresholdRules final : public InterventionPolicy {
-  static constexpr long kBlock = 256;  // accounts evaluated together (daily())
 
  public:
   explicit ThresholdRules(const Scenario& sc) {
@@ -221,52 +280,16 @@ class ThresholdRules final : public InterventionPolicy {
     return m == Metric::PromoDepth || m == Metric::RegionDemandChangeWow || m == Metric::RegionUnitsChangePct ||
            m == Metric::RegionNewCustomers;
   }
-  // mask[i] &= holds(op, x[i], value) for i in [0, n); returns whether any mask entry is still set.
-  // Simple loops over arrays, without reductions or calls, so the compiler vectorises each of them.
-  static bool and_holds(Op op, double v, long n, const double* x, uint8_t* mask) {
-    switch (op) {
-      case Op::Gt: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] > v); break;
-      case Op::Ge: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] >= v); break;
-      case Op::Lt: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] < v); break;
-      case Op::Le: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] <= v); break;
-      case Op::Eq: for (long i = 0; i < n; ++i) mask[i] &= uint8_t(x[i] == v); break;
-    }
-    uint8_t any = 0;
-    for (long i = 0; i < n; ++i) any |= mask[i];
-    return any != 0;
-  }
-  // An account condition over accounts [a0, a0 + n), n <= kBlock. The metric of one account is what
-  // docs/interventions.md#metrics defines; NaN (not measurable) never holds.
+  // An account condition over accounts [a0, a0 + n), n <= kBlock (account_condition above).
   static bool and_account_condition(const InterventionContext& ctx, const Condition& c, AccountId a0, long n, double tpd,
                                     uint8_t* mask) {
     const World& w = ctx.w;
-    const Tick t = ctx.tick;
-    const uint8_t* stage = w.stage.data() + a0;
-    const Tick *last_order = w.last_order.data() + a0, *lvv = w.last_valid_visit.data() + a0,
-               *since = w.stage_since.data() + a0, *due = w.arrears_due.data() + a0;
-    const auto* frozen = w.credit_frozen.data() + a0;
-    alignas(64) double x[kBlock];
-    switch (c.metric) {
-      case Metric::DaysSinceOrder:  // NaN (never holds) for a prospect: cleared from the mask instead
-        for (long i = 0; i < n; ++i) mask[i] &= uint8_t(stage[i] >= kTrial);
-        for (long i = 0; i < n; ++i) x[i] = double(t - last_order[i]) / tpd;
-        break;
-      case Metric::DaysSinceValidVisit: for (long i = 0; i < n; ++i) x[i] = double(t - lvv[i]) / tpd; break;
-      case Metric::Stage: for (long i = 0; i < n; ++i) x[i] = double(stage[i]) + 1.0; break;
-      case Metric::DaysInStage: for (long i = 0; i < n; ++i) x[i] = double(t - since[i]) / tpd; break;
-      case Metric::TrialIdleDays:  // NaN for anyone not in trial: cleared from the mask
-        for (long i = 0; i < n; ++i) mask[i] &= uint8_t(stage[i] == kTrial);
-        for (long i = 0; i < n; ++i) x[i] = double(t - std::max(last_order[i], since[i])) / tpd;
-        break;
-      case Metric::OverdueDays:  // 0 unless an invoice is past due (0 * days is 0 in every comparison)
-        for (long i = 0; i < n; ++i) x[i] = double(t - due[i]) / tpd * double((due[i] != kNever) & (t > due[i]));
-        break;
-      case Metric::CreditFrozen: for (long i = 0; i < n; ++i) x[i] = double(frozen[i]); break;
-      default:  // a stock or region metric in an account rule: not measurable per account
-        std::fill(mask, mask + n, uint8_t(0));
-        return false;
-    }
-    return and_holds(c.op, c.value, n, x, mask);
+    const AccountColumns cols{w.stage.data() + a0, w.last_order.data() + a0, w.last_valid_visit.data() + a0,
+                              w.stage_since.data() + a0, w.arrears_due.data() + a0, w.credit_frozen.data() + a0};
+#if SALESIM_SIMD_V4
+    if (simd::v4()) return account_condition_v4(c, cols, ctx.tick, n, tpd, mask);
+#endif
+    return account_condition_base(c, cols, ctx.tick, n, tpd, mask);
   }
 
   std::vector<Rule> rules_;

@@ -17,6 +17,7 @@
 #include "sim/tick_table.hpp"
 #include "sim/output.hpp"
 #include "sim/parallel.hpp"
+#include "sim/simd.hpp"
 #include <fmt/format.h>
 
 using namespace salesim;
@@ -97,6 +98,29 @@ TEST_CASE("rule suggestions taken in parallel give the same outputs at 1, 2 and 
     CHECK(events_csv(*e1) == events_csv(*e));
     CHECK(interventions_csv(*e1) == interventions_csv(*e));
   }
+}
+
+// Loops compiled twice (sim/simd.hpp: the order scan, random draws in batches, account conditions of
+// rules) must give the same bits in either form: whole runs of the benchmark's mechanisms and of the
+// rules scenario, with the AVX-512 forms allowed and not. (On a CPU without AVX-512 both runs take the
+// baseline forms, and the test only checks that the switch changes nothing.)
+TEST_CASE("the baseline and AVX-512 forms of the vectorised loops give the same outputs", "[engine][determinism][simd]") {
+  INFO("AVX-512 forms available here: " << simd::v4());
+  const std::vector<Scenario> scenarios{
+      load("scenarios/bench-large.json", {{"/clock/days", "30"}, {"/reps/count", "60"}, {"/accounts/per_rep", "50"},
+                                          {"/recorder/events", R"(["order", "stage", "intervention"])"}}),
+      load("scenarios/fmcg-interventions.json", {{"/clock/days", "40"}, {"/recorder/events", R"(["order", "stage", "intervention"])"}})};
+  for (const Scenario& sc : scenarios) {
+    simd::allow_v4(false);
+    auto base = run(sc, 1);
+    simd::allow_v4(true);
+    auto best = run(sc, 1);
+    CHECK(base->state_hash() == best->state_hash());
+    CHECK(summary_json(*base).dump() == summary_json(*best).dump());
+    CHECK(events_csv(*base) == events_csv(*best));
+    CHECK(interventions_csv(*base) == interventions_csv(*best));
+  }
+  simd::allow_v4(true);
 }
 
 // The engine skips recomputing a plan's signals at ticks where nobody reads them (reps at work,
