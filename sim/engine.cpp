@@ -2,10 +2,10 @@
 // (whom to visit, what to forecast, how to pay) come from the policies. docs/model.md
 #include "sim/engine.hpp"
 
+#include "sim/account_scans.hpp"
 #include "sim/attribution.hpp"
 #include "sim/engine_impl.hpp"
 #include "sim/exact_math.hpp"
-#include "sim/order_scan.hpp"
 #include "sim/parallel.hpp"
 #include "sim/rng_batch.hpp"
 
@@ -272,30 +272,23 @@ void Engine::begin_day(int day) {
   // Each thread lists the changes it makes; read in order, they are the day's changes in account
   // order at any thread count (sim/parallel.hpp). Per block of accounts: first each account's draw
   // for the day (a branch-free loop of integer hashing the CPU overlaps across accounts), then the
-  // stage logic, whose branches would otherwise stall each hash.
+  // stage each moves to (sim/account_scans.hpp: vectorised where the CPU allows), then what the few
+  // moves change.
   constexpr long kBlock = 256;
   const RngStream journey(seed_, Purpose::Journey);
+  const JourneyDay jd{t, J.self_progress_per_day, J.inbound_per_day, trial_ticks, lapse_to, stockout_ticks,
+                      C.stockout_multiplier, sc_.reps.poach_churn_multiplier, promo_churn.data(), &m.churn_base,
+                      w_.stage.data(), w_.stage_since.data(), w_.last_valid_visit.data(), w_.last_stockout.data(),
+                      m.poached_until.data(), w_.acct_region.data(), w_.acct_price_sens.data()};
   ordered_block_scan(A, threads_, kBlock, m.change_chunks, [&](long lo, long hi, std::vector<DayChange>& changes) {
     double draw[kBlock];  // journey.at(a, day).uniform() for each account a of the block
     RngBatch::first_uniforms(journey, uint64_t(lo), day, size_t(hi - lo), draw);
+    uint8_t moves[kBlock];  // the stage each account moves to (its own if it stays)
+    journey_moves(jd, size_t(lo), size_t(hi - lo), draw, moves);
     for (long ai = lo; ai < hi; ++ai) {
       const AccountId a = AccountId(ai);
       const uint8_t st = w_.stage[a];
-      uint8_t to = st;
-      const double u = draw[ai - lo];
-      if (st < kShortlisting) {
-        if (u < J.self_progress_per_day) to = st + 1;
-      } else if (st >= kShortlisting && st <= kNegotiating) {
-        if (u < J.inbound_per_day) to = uint8_t(st + 1);
-      } else if (st == kTrial) {
-        if (t - w_.stage_since[a] >= trial_ticks) to = lapse_to;
-      } else if (st == kRepeat) {
-        double h = m.churn_base(t - w_.last_valid_visit[a]);
-        h *= 1.0 + promo_churn[w_.acct_region[a]] * w_.acct_price_sens[a];
-        if (t - w_.last_stockout[a] < stockout_ticks) h *= C.stockout_multiplier;
-        if (m.poached_until[a] > t) h *= sc_.reps.poach_churn_multiplier;  // two reps chase the customer
-        if (u < h) to = lapse_to;
-      }
+      const uint8_t to = moves[ai - lo];
       if (to != st) {
         assert(w_.graph.journey_allows(st, to));
         w_.stage[a] = to;
@@ -814,7 +807,7 @@ void Engine::account_order_phase(Tick t, int day) {
     float *hz = hazard + lo;
     const float* tg = target + lo;
     const double* lm = lam + lo;
-    order_hazard_scan(st, ad, hz, tg, lm, size_t(n), hit);  // sim/order_scan.hpp
+    order_hazard_scan(st, ad, hz, tg, lm, size_t(n), hit);  // sim/account_scans.hpp
     // The accounts that order, then their new levels: each its stream's first uniform, drawn together
     // (sim/rng_batch.hpp), then -log(1 - u) as Rng::exponential(1.0) gives it.
     AccountId found_ids[kBlock];

@@ -1,7 +1,7 @@
 // Loops compiled twice: for the baseline x86-64 and for AVX-512 (F, DQ, VL, BW), which GCC turns into
 // 8-wide vector code. The AVX-512 form runs where the CPU has it (found once, at start-up). Both forms
 // do the same IEEE operations in the same order, so they give the same bits; tests turn the AVX-512
-// form off to check that (tests/test_rng.cpp, tests/test_order_scan.cpp). docs/performance.md
+// form off to check that (tests/test_rng.cpp, tests/test_account_scans.cpp, tests/test_engine.cpp). docs/performance.md
 #pragma once
 
 #if defined(__x86_64__) && defined(__GNUC__)

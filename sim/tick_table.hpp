@@ -19,6 +19,9 @@ class TickTable {
     for (Tick dt = 0; dt < size; ++dt) table_.push_back(f_(dt));
   }
   double operator()(Tick dt) const { return size_t(dt) < table_.size() ? table_[size_t(dt)] : f_(dt); }
+  // The table itself, for loops that read it for many dt at once: f(dt) for dt < size().
+  const double* data() const { return table_.data(); }
+  size_t size() const { return table_.size(); }
 
  private:
   std::function<double(Tick)> f_;
