@@ -7,6 +7,7 @@
 #include "models/models.hpp"
 #include "sim/checkpoint.hpp"
 #include "sim/rng_batch.hpp"
+#include "sim/simd.hpp"
 #include "sim/tick_table.hpp"
 
 namespace salesim::models {
@@ -159,6 +160,112 @@ class ValueBased final : public RepBehaviour {
 };
 thread_local std::vector<std::pair<double, AccountId>> ValueBased::scratch_;
 
+// A candidate of IncentiveDriven::plan: an account's expected pay for a touch, its route habit, the
+// account and the action the touch would be.
+struct PlanCand {
+  double pay, habit;
+  AccountId a;
+  Action act;
+};
+
+// What IncentiveDriven's candidate pass reads (the tabled case: whole ticks, revisit_ticks > 0).
+struct PlanPassIn {
+  Tick tick, revisit_ticks;
+  double order_value, orders_per_day, horizon, adopt_gain;
+  const double* reach_trial;  // per stage
+  PlanSignals sig;
+  const TickTable *risk, *habit;
+  const Tick *last_visit, *last_valid_visit;
+  const uint8_t *stage, *adopted;
+  const float* size;
+};
+
+#if SALESIM_SIMD_V4
+// IncentiveDriven::plan's candidate loop over the accounts [b, e) in the AVX-512 form (sim/simd.hpp):
+// the table look-ups, then every account's pay under each stage's formula with the stage's one chosen
+// without branches (8 accounts per instruction), then the accounts not visited too recently copied
+// out in order with the same sum. The expressions are the loop's own, so are the numbers; accounts
+// beyond a table are redone with its function. Returns the number of candidates written to out.
+SALESIM_V4_TARGET size_t plan_candidates_v4(const PlanPassIn& in, AccountId b, AccountId e, PlanCand* out, double& sum) {
+  const double* risk_tab = in.risk->data();
+  const double* habit_tab = in.habit->data();
+  const uint64_t risk_size = in.risk->size(), habit_size = in.habit->size();
+  const Tick tick = in.tick, revisit_ticks = in.revisit_ticks;
+  const double order_value = in.order_value, orders_per_day = in.orders_per_day, horizon = in.horizon,
+               adopt_gain = in.adopt_gain;
+  const double pr = in.sig.per_revenue, prr = in.sig.per_retained_revenue, pac = in.sig.per_adopted_customer,
+               pnc = in.sig.per_new_customer;
+  const double* reach_trial = in.reach_trial;
+  size_t n = 0;
+  double total = 0;
+  for (AccountId a0 = b; a0 < e; a0 += 256) {
+    const size_t m = e - a0 < 256 ? e - a0 : 256;
+    const Tick *lv = in.last_visit + a0, *lvv = in.last_valid_visit + a0;
+    const uint8_t *stage = in.stage + a0, *adopted = in.adopted + a0;
+    const float* size = in.size + a0;
+    // The look-ups one account at a time (GCC 12 does not gather here), every field as a 64-bit lane.
+    alignas(64) int64_t st64[256], ad64[256], act[256], keepit[256], beyond[256];
+    alignas(64) double sz[256], risk[256], habit[256], reach[256], pay[256];
+    for (size_t j = 0; j < m; ++j) {
+      const uint64_t dv = uint64_t(tick - lv[j]), dt = uint64_t(tick - lvv[j]);
+      st64[j] = stage[j];
+      ad64[j] = adopted[j];
+      sz[j] = double(size[j]);
+      risk[j] = risk_tab[dt < risk_size ? dt : 0];  // entry 0 beyond a table: redone below
+      habit[j] = habit_tab[dv < habit_size ? dv : 0];
+      reach[j] = reach_trial[stage[j]];
+      keepit[j] = Tick(dv) >= revisit_ticks;
+      beyond[j] = (stage[j] == kRepeat && dt >= risk_size) || dv >= habit_size;
+    }
+    for (size_t j = 0; j < m; ++j) {
+      const int64_t st = st64[j];
+      const double order = order_value * sz[j];
+      const double future = order * orders_per_day * horizon;
+      const double keep = risk[j] * (pr * future + prr * order * orders_per_day * 90.0);
+      const double take = pr * order;
+      const double pay_adopting = adopt_gain * (pr * future + pac);
+      const double pay_prospect = reach[j] * (pnc + pr * order);
+      const bool prospect = (st >= kEvaluating) & (st < kTrial), trial = st == kTrial, repeat = st == kRepeat;
+      const bool adopted_trial = ad64[j] != 0, engaged = st >= kEngaged;
+      const bool take_more = keep < take, keep_more = keep > take;
+      const double pay_trial = adopted_trial ? take : pay_adopting;
+      const double pay_repeat = take_more ? take : keep;  // std::max(keep, take)
+      double p = 0.0;
+      p = prospect ? pay_prospect : p;
+      p = trial ? pay_trial : p;
+      p = repeat ? pay_repeat : p;
+      pay[j] = p;
+      // The action by arithmetic on the conditions (they exclude each other; kCheckIn is 0): GCC 12
+      // vectorises this, not a chain of selects between integer constants.
+      static_assert(kCheckIn == 0);
+      act[j] = int64_t(prospect) * (int64_t(kNeedsDiscovery) + (int64_t(kCustomTemplate) - int64_t(kNeedsDiscovery)) * int64_t(engaged)) +
+               int64_t(trial) * (int64_t(kNeedsDiscovery) + (int64_t(kOrderTaking) - int64_t(kNeedsDiscovery)) * int64_t(adopted_trial)) +
+               int64_t(repeat) * (int64_t(kOrderTaking) + (int64_t(kNeedsDiscovery) - int64_t(kOrderTaking)) * int64_t(keep_more));
+    }
+    for (size_t j = 0; j < m; ++j) {
+      if (!keepit[j]) continue;
+      const AccountId a = AccountId(a0 + j);
+      if (beyond[j]) {  // a table does not reach: the loop's own expressions with the tables' functions
+        const Tick dt = tick - in.last_valid_visit[a];
+        const double order = order_value * double(in.size[a]);
+        const double future = order * orders_per_day * horizon;
+        const double keep = (*in.risk)(dt) * (pr * future + prr * order * orders_per_day * 90.0);
+        const double take = pr * order;
+        if (st64[j] == kRepeat) {
+          pay[j] = std::max(keep, take);
+          act[j] = keep > take ? kNeedsDiscovery : kOrderTaking;
+        }
+        habit[j] = (*in.habit)(tick - in.last_visit[a]);
+      }
+      out[n++] = PlanCand{pay[j], habit[j], a, Action(act[j])};
+      total += pay[j];
+    }
+  }
+  sum = total;
+  return n;
+}
+#endif
+
 // Incentive-driven: reps are players of the pay plan. Each account is scored by the pay a touch
 // there is expected to bring under the plan's current marginal values (docs/model.md#rep-behaviour),
 // blended with the habit of the route (rationality < 1) and misjudged by Gumbel noise.
@@ -224,10 +331,17 @@ class IncentiveDriven final : public RepBehaviour {
     // Every account may be a candidate: the list is sized once and filled by index.
     auto& cand = scratch_;
     if (cand.size() < size_t(e - b)) cand.resize(size_t(e - b));
-    Cand* const cands = cand.data();
+    PlanCand* const cands = cand.data();
     double sum = 0;
     size_t n = 0;
     const bool tick_test = tabled && revisit_ticks > 0;
+#if SALESIM_SIMD_V4
+    if (tick_test && simd::v4()) {
+      const PlanPassIn in{tick, revisit_ticks, order_value, orders_per_day, horizon, adopt_gain, reach_trial.data(), sig,
+                          &risk_, &habit_, last_visit, last_valid_visit, stage, adopted, acct_size};
+      n = plan_candidates_v4(in, b, e, cands, sum);
+    } else
+#endif
     for (AccountId a = b; a < e; ++a) {
       const Tick dv = tick - last_visit[a];
       if (tick_test ? dv < revisit_ticks : double(dv) / tpd < revisit_days) continue;
@@ -257,7 +371,7 @@ class IncentiveDriven final : public RepBehaviour {
       }
       // Habit: the longer since the last visit, the more the route says "go there".
       const double habit = tabled ? habit_(dv) : double(dv) / tpd / 30.0;
-      cands[n] = Cand{pay, habit, a, act};
+      cands[n] = PlanCand{pay, habit, a, act};
       sum += pay;
       ++n;
     }
@@ -275,7 +389,7 @@ class IncentiveDriven final : public RepBehaviour {
     RngBatch::uniforms(rng, n, u.data());
     const double rationality = rationality_, habit_weight = 1 - rationality_, noise = noise_;
     for (size_t i = 0; i < n; ++i) {
-      const Cand& c = cands[i];
+      const PlanCand& c = cands[i];
       const double gumbel = kGumbel(u[i]);
       const Top x{rationality * c.pay / scale + habit_weight * c.habit + noise * gumbel, c.a, c.act};
       if (top.size() == k) {
@@ -293,11 +407,6 @@ class IncentiveDriven final : public RepBehaviour {
   }
 
  private:
-  struct Cand {  // an aggregate: the scratch list is resized without a constructor call per place
-    double pay, habit;
-    AccountId a;
-    Action act;
-  };
   struct Top {
     double score;
     AccountId a;
@@ -312,11 +421,11 @@ class IncentiveDriven final : public RepBehaviour {
   TickTable risk_;  // risk(days since the last valid visit), by ticks
   TickTable habit_;  // habit by whole ticks since the last visit
   Tick revisit_ticks_ = 0;  // the least whole number of ticks that is revisit_days_ or more (0: not found)
-  static thread_local std::vector<Cand> scratch_;
+  static thread_local std::vector<PlanCand> scratch_;  // an aggregate: resized without a constructor call per place
   static thread_local std::vector<Top> top_;
   static thread_local std::vector<double> uniforms_;
 };
-thread_local std::vector<IncentiveDriven::Cand> IncentiveDriven::scratch_;
+thread_local std::vector<PlanCand> IncentiveDriven::scratch_;
 thread_local std::vector<IncentiveDriven::Top> IncentiveDriven::top_;
 thread_local std::vector<double> IncentiveDriven::uniforms_;
 

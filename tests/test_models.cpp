@@ -7,6 +7,8 @@
 #include "helpers.hpp"
 #include "models/models.hpp"
 #include "models/sku_picker.hpp"
+#include "sim/rng.hpp"
+#include "sim/simd.hpp"
 #include "sim/world.hpp"
 
 using namespace salesim;
@@ -295,4 +297,47 @@ TEST_CASE("the SKU picker gives upper_bound's index on every path, at every edge
       if (u >= 0 && u < 1 && pick(u) != expect(u)) ++wrong;
     CHECK(wrong == 0);
   }
+}
+
+// IncentiveDriven's candidate pass has a baseline and an AVX-512 form (sim/simd.hpp); both must give
+// the same touches, also for accounts beyond its tables (not visited for more than 400 days).
+TEST_CASE("incentive-driven plans are the same on both forms of the candidate pass", "[models][behaviour][simd]") {
+  const Scenario sc = load("scenarios/bench-large.json", {{"/reps/count", "4"}, {"/accounts/per_rep", "300"}});
+  World w = build_world(sc, sc.seed);
+  Signals sig = generate_signals(sc, w.n_regions, 10, sc.seed);
+  auto b = models::make_incentive_driven(sc);
+  b->init(w);
+  const Tick tpd = sc.clock.ticks_per_day(), now = 500 * tpd;
+  Rng rng(3, Purpose::WorldBuild, 0, 0);
+  size_t beyond = 0;
+  for (AccountId a = 0; a < w.accounts(); ++a) {
+    w.stage[a] = uint8_t(rng.below(kStages));
+    w.adopted[a] = uint8_t(rng.below(2));
+    const bool long_ago = rng.uniform() < 0.1;
+    beyond += long_ago;
+    w.last_visit[a] = long_ago ? kNever : now - Tick(rng.below(40 * uint32_t(tpd)));
+    w.last_valid_visit[a] = long_ago || rng.uniform() < 0.1 ? kNever : now - Tick(rng.below(120 * uint32_t(tpd)));
+  }
+  REQUIRE(beyond > 50);
+  const std::vector<PlanSignals> pay{{0.05, 300, 150, 0.02, 0}, {0.0, 0, 0, 0, 0}, {0.2, 0, 500, 0, 0}, {0.01, 1000, 0, 0.1, 0}};
+  const bool vector_here = simd::v4();
+  INFO("AVX-512 form available here: " << vector_here);
+  for (const Tick t : {now, now + 1, now + 3 * tpd}) {
+    PlanContext ctx{sc, w, sig, t, int(t / tpd), tpd, sc.seed, pay.data()};
+    for (RepId r = 0; r < 4; ++r)
+      for (const double budget : {0.5, 3.0, 6.8, 40.0}) {
+        std::vector<TouchPlan> base, best;
+        simd::allow_v4(false);
+        b->plan(ctx, r, budget, base);
+        simd::allow_v4(true);
+        b->plan(ctx, r, budget, best);
+        REQUIRE(base.size() == best.size());
+        for (size_t i = 0; i < base.size(); ++i) {
+          CHECK(base[i].account == best[i].account);
+          CHECK(base[i].contact == best[i].contact);
+          CHECK(base[i].action == best[i].action);
+        }
+      }
+  }
+  simd::allow_v4(true);
 }
