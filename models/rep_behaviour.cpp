@@ -29,10 +29,15 @@ class GumbelQuantile {
   double operator()(double u) const {
     const double x = u * kCells;
     const int i = int(x);
-    if (i < kTail || i >= kCells - kTail) return -std::log(-std::log(std::max(1e-12, u)));
+    if (tail(i)) return exact(u);
     const double f = x - double(i);
     return q_[size_t(i)] + f * (q_[size_t(i) + 1] - q_[size_t(i)]);
   }
+  // The pieces, for a loop that computes many at once: whether cell i is a tail cell, the exact
+  // quantile, the table.
+  static bool tail(int i) { return i < kTail || i >= kCells - kTail; }
+  static double exact(double u) { return -std::log(-std::log(std::max(1e-12, u))); }
+  const double* table() const { return q_.data(); }
 
  private:
   static constexpr int kTail = 64;  // cells at each end computed exactly (1.6% of draws each)
@@ -264,6 +269,39 @@ SALESIM_V4_TARGET size_t plan_candidates_v4(const PlanPassIn& in, AccountId b, A
   sum = total;
   return n;
 }
+
+// IncentiveDriven::plan's scores in the AVX-512 form: score[i] = rationality * pay / scale +
+// habit_weight * habit + noise * Gumbel(u[i]), the Gumbel quantile as GumbelQuantile gives it (the
+// table's two entries looked up one at a time, the rest 8 at a time; tail cells redone exactly).
+SALESIM_V4_TARGET void plan_scores_v4(const PlanCand* cands, const double* u, size_t n, double rationality,
+                                      double scale, double habit_weight, double noise, double* score) {
+  const double* q = kGumbel.table();
+  constexpr double cells = GumbelQuantile::kCells;
+  for (size_t i0 = 0; i0 < n; i0 += 256) {
+    const size_t m = n - i0 < 256 ? n - i0 : 256;
+    alignas(64) double q0[256], q1[256], f[256], pay[256], habit[256];
+    alignas(64) int64_t tail[256];
+    for (size_t j = 0; j < m; ++j) {
+      const double x = u[i0 + j] * cells;
+      const int c = int(x);
+      const bool t = GumbelQuantile::tail(c);
+      const size_t at = t ? 0 : size_t(c);
+      q0[j] = q[at];
+      q1[j] = q[at + 1];
+      f[j] = x - double(c);
+      tail[j] = t;
+      pay[j] = cands[i0 + j].pay;
+      habit[j] = cands[i0 + j].habit;
+    }
+    double* out = score + i0;
+    for (size_t j = 0; j < m; ++j) {
+      const double gumbel = q0[j] + f[j] * (q1[j] - q0[j]);
+      out[j] = rationality * pay[j] / scale + habit_weight * habit[j] + noise * gumbel;
+    }
+    for (size_t j = 0; j < m; ++j)
+      if (tail[j]) out[j] = rationality * pay[j] / scale + habit_weight * habit[j] + noise * GumbelQuantile::exact(u[i0 + j]);
+  }
+}
 #endif
 
 // Incentive-driven: reps are players of the pay plan. Each account is scored by the pay a touch
@@ -388,10 +426,21 @@ class IncentiveDriven final : public RepBehaviour {
     if (u.size() < n) u.resize(n);
     RngBatch::uniforms(rng, n, u.data());
     const double rationality = rationality_, habit_weight = 1 - rationality_, noise = noise_;
+#if SALESIM_SIMD_V4
+    // The AVX-512 form computes the scores first (8 at a time), then the same selection reads them.
+    const bool scored = simd::v4();
+    if (scored) {
+      if (scores_.size() < n) scores_.resize(n);
+      plan_scores_v4(cands, u.data(), n, rationality, scale, habit_weight, noise, scores_.data());
+    }
+#else
+    const bool scored = false;
+#endif
     for (size_t i = 0; i < n; ++i) {
       const PlanCand& c = cands[i];
-      const double gumbel = kGumbel(u[i]);
-      const Top x{rationality * c.pay / scale + habit_weight * c.habit + noise * gumbel, c.a, c.act};
+      const double score =
+          scored ? scores_[i] : rationality * c.pay / scale + habit_weight * c.habit + noise * kGumbel(u[i]);
+      const Top x{score, c.a, c.act};
       if (top.size() == k) {
         if (k == 0 || !better(x, top.back())) continue;
         top.pop_back();
@@ -424,10 +473,12 @@ class IncentiveDriven final : public RepBehaviour {
   static thread_local std::vector<PlanCand> scratch_;  // an aggregate: resized without a constructor call per place
   static thread_local std::vector<Top> top_;
   static thread_local std::vector<double> uniforms_;
+  static thread_local std::vector<double> scores_;
 };
 thread_local std::vector<PlanCand> IncentiveDriven::scratch_;
 thread_local std::vector<IncentiveDriven::Top> IncentiveDriven::top_;
 thread_local std::vector<double> IncentiveDriven::uniforms_;
+thread_local std::vector<double> IncentiveDriven::scores_;
 
 }  // namespace
 
