@@ -13,10 +13,12 @@ namespace salesim {
 // One tick of the order phase's hazards (Engine::account_order_phase, docs/model.md#orders): an
 // account that can order (a repeat customer, or an adopted trial one) adds its hazard for the tick,
 // and orders when the sum reaches its Exp(1) target. For i < n: can = stage[i] is repeat, or trial
-// with adopted[i] != 0; h = float(double(hazard[i]) + lambda[i]); hit[i] = can && h >= target[i];
-// hazard[i] = h where can, else unchanged.
-void order_hazard_scan(const uint8_t* stage, const uint8_t* adopted, float* hazard, const float* target,
-                       const double* lambda, size_t n, uint8_t* hit);
+// with adopted[i] != 0; h = float(double(hazard[i]) + lambda[i]); hazard[i] = h where can, else
+// unchanged; account first + i orders if can && h >= target[i]. The accounts that order are written
+// to found, in order; returns how many. found needs room for n + 16: the places after the last one
+// written may be overwritten.
+size_t order_hazard_scan(const uint8_t* stage, const uint8_t* adopted, float* hazard, const float* target,
+                         const double* lambda, size_t n, uint32_t first, uint32_t* found);
 
 // The day's own moves along the journey (Engine::begin_day, docs/model.md#journey): the stage each
 // account moves to by itself today, before a rep does anything. Per-account arrays are indexed by

@@ -801,32 +801,18 @@ void Engine::account_order_phase(Tick t, int day) {
   const RepId* acct_rep = w_.acct_rep.data();
   const uint32_t* book_begin = w_.rep_account_begin.data();
   ordered_block_scan(A, threads_, kBlock, m.order_chunks, [&](long lo, long hi, std::vector<PendingOrder>& orders) {
-    alignas(64) uint8_t hit[kBlock];
     const long n = hi - lo;
     const uint8_t *st = stage + lo, *ad = adopted + lo;
     float *hz = hazard + lo;
     const float* tg = target + lo;
     const double* lm = lam + lo;
-    order_hazard_scan(st, ad, hz, tg, lm, size_t(n), hit);  // sim/account_scans.hpp
-    // The accounts that order, then their new levels: each its stream's first uniform, drawn together
-    // (sim/rng_batch.hpp), then -log(1 - u) as Rng::exponential(1.0) gives it.
-    AccountId found_ids[kBlock];
-    size_t found = 0;
-    for (long i = 0; i < n; i += 8) {
-      uint64_t word;
-      std::memcpy(&word, hit + i, 8);
-      if (i + 8 > n) word &= (n - i) >= 8 ? ~0ull : ((1ull << (8 * (n - i))) - 1);
-      while (word) {
-        const long k = i + (__builtin_ctzll(word) >> 3);
-        word &= word - 1;
-        found_ids[found++] = AccountId(lo + k);
-      }
-    }
+    // The tick's hazards and the accounts that order (sim/account_scans.hpp); then their new levels:
+    // each its stream's first uniform, drawn together (sim/rng_batch.hpp), then -log(1 - u) as
+    // Rng::exponential(1.0) gives it.
+    AccountId found_ids[kBlock + 16];
+    const size_t found = order_hazard_scan(st, ad, hz, tg, lm, size_t(n), AccountId(lo), found_ids);
     double u[kBlock];
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // only the first `found`, all set above, are read
     RngBatch::first_uniforms(order_stream, found_ids, t, found, u);
-#pragma GCC diagnostic pop
     // Each order takes its account's rep: a rep's book is a run of accounts (World::rep_account_begin),
     // so the block's reps are walked in account order from the first account's, not read per order.
     RepId r = acct_rep[lo];
