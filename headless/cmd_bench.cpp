@@ -22,6 +22,7 @@
 #include "headless/cli_common.hpp"
 #include "models/registry.hpp"
 #include "sim/rng.hpp"
+#include "sim/simd.hpp"
 
 namespace salesim::cli {
 namespace {
@@ -151,6 +152,7 @@ int bench(const BenchOptions& o) {
   std::vector<Scenario> scenarios;  // every file checked before anything runs
   for (const auto& path : o.scenarios) scenarios.push_back(load_or_throw(path, o.sets));
   if (o.reference) print_machine_reference(o.threads);
+  fmt::print("loops compiled twice run {}\n", simd::form());  // docs/performance.md
   const bool per_scenario_rss = reset_peak_rss();
   fmt::print("{:<34} {:>7} {:>9} {:>6} {:>9} {:>9} {:>16} {:>13} {:>10}\n", "scenario", "threads", "accounts", "ticks",
              "best s", "median s", "account-ticks/s", "peak RSS MiB", "B/account");

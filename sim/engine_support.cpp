@@ -432,7 +432,7 @@ std::string Engine::check_caches() const {
   for (AccountId a = 0; a < AccountId(w_.accounts()); ++a) {
     const uint8_t want = m_->order_flags_for(w_, a);
     if (m_->order_flags[a] != want)
-      return fmt::format("account {}: order flags {} where its discount, poaching and arrears say {}", a,
+      return fmt::format("account {}: order flags {} where its discount, poaching, arrears and credit freeze say {}", a,
                          int(m_->order_flags[a]), int(want));
   }
   return {};

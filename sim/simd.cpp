@@ -2,6 +2,8 @@
 #include "sim/simd.hpp"
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 
 namespace salesim::simd {
 namespace {
@@ -16,14 +18,33 @@ bool cpu_has_v4() {
 #endif
 }
 
+bool env_off() {
+  const char* v = std::getenv("SALESIM_NO_AVX512");
+  return v && *v && std::strcmp(v, "0") != 0;
+}
+
+// Found on first use: right even when asked from another file's static initialiser.
+bool cpu() {
+  static const bool has = cpu_has_v4();
+  return has;
+}
+bool env() {
+  static const bool off = env_off();
+  return off;
+}
+
 std::atomic<bool> g_allowed{true};
 
 }  // namespace
 
-bool v4() {
-  static const bool cpu = cpu_has_v4();  // on first use: right even from another file's static initialiser
-  return cpu && g_allowed.load(std::memory_order_relaxed);
-}
+bool v4() { return cpu() && !env() && g_allowed.load(std::memory_order_relaxed); }
 void allow_v4(bool allow) { g_allowed.store(allow, std::memory_order_relaxed); }
+
+const char* form() {
+  if (v4()) return "the AVX-512 form";
+  if (!cpu()) return "the baseline form (this CPU has no AVX-512)";
+  if (env()) return "the baseline form (SALESIM_NO_AVX512 is set)";
+  return "the baseline form (turned off)";
+}
 
 }  // namespace salesim::simd

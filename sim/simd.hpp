@@ -14,7 +14,13 @@
 
 namespace salesim::simd {
 
-bool v4();                  // the AVX-512 forms run here: the CPU has them and they are allowed
+// The AVX-512 forms run here: the CPU has them, SALESIM_NO_AVX512 is not set in the environment
+// (any value but "0" or empty turns them off, to compare with a machine without them), and
+// allow_v4 has not turned them off.
+bool v4();
 void allow_v4(bool allow);  // false: every such loop runs its baseline form (for tests)
+// Which form runs and why, for a front end to print: "the AVX-512 form", "the baseline form (this
+// CPU has no AVX-512)", "... (SALESIM_NO_AVX512 is set)" or "... (turned off)".
+const char* form();
 
 }  // namespace salesim::simd

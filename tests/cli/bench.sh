@@ -17,6 +17,12 @@ grep -qE '^scenarios/default.json +2 +13462 +120 .*speed-up [0-9.]+x best, [0-9.
   && ok || bad "no two-thread row with both speed-ups"
 grep -qE "^  the machine's own speed \(reference kernel, before each round\) varied [0-9.]+x" <<<"$out" && ok || bad "no drift line"
 grep -q "peak RSS is each thread count's own" <<<"$out" && ok || bad "peak RSS is not per run"
+# Which form of the loops compiled twice runs (sim/simd.hpp), and SALESIM_NO_AVX512 picks the baseline.
+grep -qE '^loops compiled twice run the (AVX-512 form|baseline form \(this CPU has no AVX-512\))$' <<<"$out" \
+  && ok || bad "no line saying which loop forms run"
+SALESIM_NO_AVX512=1 "$BIN" bench scenarios/default.json --threads 1 --repeat 1 --no-reference --set /clock/days=20 2>&1 \
+  | grep -qE '^loops compiled twice run the baseline form \((SALESIM_NO_AVX512 is set|this CPU has no AVX-512)\)$' \
+  && ok || bad "SALESIM_NO_AVX512=1 did not select the baseline forms"
 # The median is never below the best.
 python3 - "$out" <<'PY' && ok || bad "median below best"
 import sys
