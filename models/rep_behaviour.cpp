@@ -173,6 +173,18 @@ struct PlanCand {
   Action act;
 };
 
+// A repeat customer's pay for a touch under the plan, and the touch: serving it now avoids the neglect
+// part of churn over the horizon (keep, given the churn risk), or takes an order (take).
+struct RepeatPay {
+  double pay;
+  Action act;
+};
+inline RepeatPay repeat_pay(double risk, double order, double future, double orders_per_day, const PlanSignals& sig) {
+  const double keep = risk * (sig.per_revenue * future + sig.per_retained_revenue * order * orders_per_day * 90.0);
+  const double take = sig.per_revenue * order;
+  return {std::max(keep, take), keep > take ? kNeedsDiscovery : kOrderTaking};
+}
+
 // What IncentiveDriven's candidate pass reads (the tabled case: whole ticks, revisit_ticks > 0).
 struct PlanPassIn {
   Tick tick, revisit_ticks;
@@ -250,15 +262,13 @@ SALESIM_V4_TARGET size_t plan_candidates_v4(const PlanPassIn& in, AccountId b, A
     for (size_t j = 0; j < m; ++j) {
       if (!keepit[j]) continue;
       const AccountId a = AccountId(a0 + j);
-      if (beyond[j]) {  // a table does not reach: the loop's own expressions with the tables' functions
-        const Tick dt = tick - in.last_valid_visit[a];
-        const double order = order_value * double(in.size[a]);
-        const double future = order * orders_per_day * horizon;
-        const double keep = (*in.risk)(dt) * (pr * future + prr * order * orders_per_day * 90.0);
-        const double take = pr * order;
+      if (beyond[j]) {  // a table does not reach: the baseline loop's expressions with the tables' functions
         if (st64[j] == kRepeat) {
-          pay[j] = std::max(keep, take);
-          act[j] = keep > take ? kNeedsDiscovery : kOrderTaking;
+          const double order = order_value * sz[j];
+          const RepeatPay rp = repeat_pay((*in.risk)(tick - in.last_valid_visit[a]), order, order * orders_per_day * horizon,
+                                          orders_per_day, in.sig);
+          pay[j] = rp.pay;
+          act[j] = rp.act;
         }
         habit[j] = (*in.habit)(tick - in.last_visit[a]);
       }
@@ -272,7 +282,7 @@ SALESIM_V4_TARGET size_t plan_candidates_v4(const PlanPassIn& in, AccountId b, A
 
 // IncentiveDriven::plan's scores in the AVX-512 form: score[i] = rationality * pay / scale +
 // habit_weight * habit + noise * Gumbel(u[i]), the Gumbel quantile as GumbelQuantile gives it (the
-// table's two entries looked up one at a time, the rest 8 at a time; tail cells redone exactly).
+// table's two entries looked up one at a time, the interpolation 8 at a time, tail cells exactly).
 SALESIM_V4_TARGET void plan_scores_v4(const PlanCand* cands, const double* u, size_t n, double rationality,
                                       double scale, double habit_weight, double noise, double* score) {
   const double* q = kGumbel.table();
@@ -293,13 +303,12 @@ SALESIM_V4_TARGET void plan_scores_v4(const PlanCand* cands, const double* u, si
       pay[j] = cands[i0 + j].pay;
       habit[j] = cands[i0 + j].habit;
     }
-    double* out = score + i0;
-    for (size_t j = 0; j < m; ++j) {
-      const double gumbel = q0[j] + f[j] * (q1[j] - q0[j]);
-      out[j] = rationality * pay[j] / scale + habit_weight * habit[j] + noise * gumbel;
-    }
+    alignas(64) double gumbel[256];
+    for (size_t j = 0; j < m; ++j) gumbel[j] = q0[j] + f[j] * (q1[j] - q0[j]);
     for (size_t j = 0; j < m; ++j)
-      if (tail[j]) out[j] = rationality * pay[j] / scale + habit_weight * habit[j] + noise * GumbelQuantile::exact(u[i0 + j]);
+      if (tail[j]) gumbel[j] = GumbelQuantile::exact(u[i0 + j]);
+    double* out = score + i0;
+    for (size_t j = 0; j < m; ++j) out[j] = rationality * pay[j] / scale + habit_weight * habit[j] + noise * gumbel[j];
   }
 }
 #endif
@@ -393,10 +402,9 @@ class IncentiveDriven final : public RepBehaviour {
         // Serving now avoids the neglect part of churn over the horizon.
         const Tick dt = tick - last_valid_visit[a];
         const double risk = tabled ? risk_(dt) : IncentiveDriven::risk({horizon_, service_days_, base_churn_, neglect_}, double(dt) / tpd);
-        const double keep = risk * (sig.per_revenue * future + sig.per_retained_revenue * order * orders_per_day * 90.0);
-        const double take = sig.per_revenue * order;
-        pay = std::max(keep, take);
-        act = keep > take ? kNeedsDiscovery : kOrderTaking;
+        const RepeatPay rp = repeat_pay(risk, order, future, orders_per_day, sig);
+        pay = rp.pay;
+        act = rp.act;
       } else if (st == kTrial) {
         if (adopted[a]) { pay = sig.per_revenue * order; act = kOrderTaking; }
         else {
